@@ -1,0 +1,186 @@
+"""Datasets: which MIDI files belong to a split, and their grids.
+
+Three layouts are understood:
+
+- the Groove MIDI Dataset: ``info.csv`` with ``midi_filename`` and ``split`` columns;
+- the piano set: ``metadata.csv`` with a ``midi`` column (and ``composer``); it has no split column,
+  so a deterministic split is derived per composer (about 20 % of each composer's pieces, chosen by a
+  stable hash of the file name, go to ``validation``);
+- any folder of ``.mid``/``.midi`` files, searched recursively (split ``all``; ``train``/``validation``
+  are derived by the same stable hash when asked for).
+
+Files the codec cannot use (unreadable, no notes, an unsupported meter) are skipped and *counted by
+reason*, never silently lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bridge.codecs import load_score
+from bridge.errors import DatasetError, MidiFileError, UnsupportedMeterError
+
+log = logging.getLogger(__name__)
+
+VALIDATION_SHARE = 0.2
+MIDI_SUFFIXES = {".mid", ".midi"}
+
+
+@dataclass(frozen=True)
+class MidiItem:
+    """One MIDI file of a dataset, with its split and the labels its metadata gives it."""
+
+    path: Path
+    split: str
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+def stable_fraction(text: str) -> float:
+    """A number in [0, 1) that depends only on ``text`` (not on Python's salted ``hash``)."""
+    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "big") / 2**64
+
+
+def _derived_split(key: str) -> str:
+    return "validation" if stable_fraction(key) < VALIDATION_SHARE else "train"
+
+
+def discover(data_dir: str | Path, split: str | None = None) -> list[MidiItem]:
+    """List the MIDI files of ``data_dir`` in ``split`` (``None`` or ``"all"``: every file), sorted by path."""
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise DatasetError(f"dataset folder {str(root)!r} does not exist or is not a folder")
+    if (root / "info.csv").is_file():
+        items = _from_csv(root, root / "info.csv", path_column="midi_filename")
+    elif (root / "metadata.csv").is_file():
+        items = _from_csv(root, root / "metadata.csv", path_column="midi")
+    else:
+        items = [
+            MidiItem(p, _derived_split(p.relative_to(root).as_posix()))
+            for p in sorted(root.rglob("*"))
+            if p.suffix.lower() in MIDI_SUFFIXES and p.is_file()
+        ]
+    if not items:
+        raise DatasetError(f"no MIDI files found in {str(root)!r}")
+    if split in (None, "all"):
+        return items
+    chosen = [item for item in items if item.split == split]
+    if not chosen:
+        available = sorted({item.split for item in items})
+        raise DatasetError(f"split {split!r} not found in {str(root)!r}; available: {', '.join(available)}")
+    return chosen
+
+
+def _from_csv(root: Path, csv_path: Path, *, path_column: str) -> list[MidiItem]:
+    with csv_path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows or path_column not in rows[0]:
+        raise DatasetError(f"{csv_path}: expected a {path_column!r} column")
+    items = []
+    for row in rows:
+        rel = row[path_column]
+        split = (row.get("split") or "").strip() or _derived_split(f"{row.get('composer', '')}/{rel}")
+        labels = {k: v for k, v in row.items() if k not in (path_column, "split") and v is not None}
+        items.append(MidiItem(root / rel, split, labels))
+    return sorted(items, key=lambda item: str(item.path))
+
+
+@dataclass
+class EncodedSet:
+    """Grids of the usable files of a split and what was skipped, by reason."""
+
+    items: list[MidiItem]
+    grids: list[np.ndarray]
+    step_seconds: list[np.ndarray]
+    skipped: Counter[str] = field(default_factory=Counter)
+    unknown_pitches: Counter[int] = field(default_factory=Counter)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "files": len(self.items),
+            "skipped": dict(self.skipped),
+            "unknown_pitches": {str(p): n for p, n in sorted(self.unknown_pitches.items())},
+            "steps": int(sum(g.shape[1] for g in self.grids)),
+        }
+
+
+def encode_items(items: list[MidiItem], codec: Any, cache_dir: str | Path | None = None) -> EncodedSet:
+    """Encode every file with ``codec``; skip (and count) those it cannot use."""
+    out = EncodedSet([], [], [])
+    cache = Path(cache_dir) if cache_dir else None
+    spec_key = hashlib.sha1(repr(sorted(codec.spec().items())).encode()).hexdigest()[:12]
+    for item in items:
+        try:
+            grid, seconds, unknown = _encode_cached(item.path, codec, cache, spec_key)
+        except UnsupportedMeterError as exc:
+            out.skipped["unsupported_meter"] += 1
+            log.debug("skipped %s: %s", item.path, exc)
+            continue
+        except MidiFileError as exc:
+            out.skipped["unreadable_or_empty"] += 1
+            log.info("skipped %s: %s", item.path, exc)
+            continue
+        if not np.any(grid[: codec.channels // 3] > 0.5):
+            out.skipped["no_usable_notes"] += 1
+            continue
+        out.items.append(item)
+        out.grids.append(grid)
+        out.step_seconds.append(seconds)
+        out.unknown_pitches.update(unknown)
+    if out.skipped:
+        log.info("skipped %d files: %s", sum(out.skipped.values()), dict(out.skipped))
+    return out
+
+
+def _encode_cached(
+    path: Path, codec: Any, cache: Path | None, spec_key: str
+) -> tuple[np.ndarray, np.ndarray, Counter[int]]:
+    key = None
+    if cache is not None:
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+        key = cache / f"{codec.name}-{spec_key}-{digest}.npz"
+        if key.is_file():
+            with np.load(key) as z:
+                unknown = Counter({int(p): int(n) for p, n in z["unknown"]})
+                return z["grid"], z["seconds"], unknown
+    score = load_score(path)
+    encoded = codec.encode(score)
+    grid = encoded.array.astype(np.float32)
+    seconds = step_durations(score.tempo_map, grid.shape[1], codec.steps_per_beat)
+    unknown = Counter(getattr(encoded, "unknown_pitches", None) or getattr(encoded, "out_of_range", None) or {})
+    if key is not None:
+        key.parent.mkdir(parents=True, exist_ok=True)
+        pairs = np.array(sorted(unknown.items()), dtype=np.int64).reshape(-1, 2)
+        np.savez_compressed(key, grid=grid, seconds=seconds, unknown=pairs)
+    return grid, seconds, unknown
+
+
+def step_durations(tempo_map: Any, n_steps: int, steps_per_beat: int) -> np.ndarray:
+    """Seconds each grid step lasts, read from the tempo map at the step's start."""
+    beats = np.arange(n_steps) / steps_per_beat
+    return np.array([tempo_map.seconds_per_beat(b) / steps_per_beat for b in beats], dtype=np.float32)
+
+
+def cut_windows(grids: list[np.ndarray], window: int, hop: int, *, min_hits: int = 1, hit_rows: int) -> np.ndarray:
+    """All windows of ``window`` steps every ``hop`` steps (the last partial one zero-padded) with at least
+    ``min_hits`` hits; returns (N, C, window) float32."""
+    windows = []
+    for grid in grids:
+        t = grid.shape[1]
+        starts = range(0, max(1, t - window + hop), hop)
+        for s in starts:
+            w = grid[:, s : s + window]
+            if w.shape[1] < window:
+                w = np.pad(w, ((0, 0), (0, window - w.shape[1])))
+            if (w[:hit_rows] > 0.5).sum() >= min_hits:
+                windows.append(w)
+    if not windows:
+        raise DatasetError("no window with any note: is the data empty or the window longer than every file?")
+    return np.stack(windows).astype(np.float32)

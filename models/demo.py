@@ -1,0 +1,104 @@
+"""The offline demo behind ``make run`` (until the live daemon exists).
+
+It generates a short groove itself (no dataset file needed): a backbeat with a swung, accented
+hi-hat, ghost notes and a fill, played with human micro-timing. The bundled drum model then
+reconstructs it, and denoises a deliberately damaged copy. Each bar's sparse code is returned so the
+CLI can print it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bridge.codecs import DrumCodec, Note, Score, TempoMap, TimeSignature, save_score
+from models.evaluate import LoadedModel
+from models.evaluation import corrupt_drums, drum_metrics
+from models.datasets import step_durations
+
+
+def generate_groove(bars: int = 4, seed: int = 7, bpm: float = 96.0) -> Score:
+    """A humanised funk-rock groove of ``bars`` bars (4/4), deterministic for a seed."""
+    rng = np.random.default_rng(seed)
+    notes: list[Note] = []
+
+    def hit(beat: float, pitch: int, velocity: float, jitter_beats: float = 0.02) -> None:
+        start = max(0.0, beat + rng.normal(0.0, jitter_beats))
+        v = int(np.clip(round(velocity + rng.normal(0, 6)), 1, 127))
+        notes.append(Note(start, pitch, v, start + 0.25, 9))
+
+    for bar in range(bars):
+        b0 = bar * 4.0
+        fill = bar == bars - 1
+        for eighth in range(8):
+            beat = b0 + eighth * 0.5 + (0.04 if eighth % 2 else 0.0)  # a little swing on the off-beats
+            if not (fill and eighth >= 6):
+                hit(beat, 42, 96 if eighth % 2 == 0 else 64)
+        for beat in (0.0, 2.5) if bar % 2 else (0.0, 1.75, 2.5):
+            hit(b0 + beat, 36, 110)
+        hit(b0 + 1.0, 38, 112, 0.01)
+        hit(b0 + 3.0, 38, 116, 0.01)
+        hit(b0 + 2.25, 38, 34)  # ghost note
+        if fill:
+            for i, pitch in enumerate((50, 50, 47, 45)):
+                hit(b0 + 3.0 + i * 0.25, pitch, 90 + 6 * i)
+            hit(b0 + 4.0, 49, 118)
+        else:
+            hit(b0 + 3.75, 38, 40)
+    return Score(sorted(notes), TempoMap.constant(bpm), [TimeSignature(0.0, 4, 4)], 480, "generated groove")
+
+
+@dataclass
+class BarCode:
+    bar: int
+    atoms: list[tuple[int, int, float]]  # (atom, column within the bar, activation)
+
+
+@dataclass
+class DemoResult:
+    files: dict[str, Path]
+    codes: list[BarCode]
+    reconstruction_f1: float
+    noisy_f1: float
+    denoised_f1: float
+    model: str
+    rule: str
+
+
+def run_demo(out_dir: str | Path, model: str = "drums", bars: int = 4, seed: int = 7) -> DemoResult:
+    out = Path(out_dir)
+    loaded = LoadedModel.load(model)
+    codec = DrumCodec()
+    groove = generate_groove(bars, seed)
+    clean = codec.encode(groove).array
+    seconds = step_durations(groove.tempo_map, clean.shape[1], codec.steps_per_beat)
+    recon = loaded.reconstruct(clean, None)
+    noisy_score = corrupt_drums(groove, seed=seed)
+    noisy = codec.encode(noisy_score, n_steps=clean.shape[1]).array
+    denoised = loaded.reconstruct(noisy, None)
+
+    files = {
+        "input": save_score(groove, out / "input.mid"),
+        "reconstruction": save_score(codec.decode(recon, tempo_map=groove.tempo_map), out / "reconstruction.mid"),
+        "noisy": save_score(noisy_score, out / "noisy.mid"),
+        "denoised": save_score(codec.decode(denoised, tempo_map=groove.tempo_map), out / "denoised.mid"),
+    }
+    code = loaded.code(clean, None)[0].numpy()
+    bars_of_columns = loaded.model.column_bars(clean.shape[1]).numpy()
+    codes = []
+    for bar in range(clean.shape[1] // codec.steps_per_bar):
+        columns = np.flatnonzero(bars_of_columns == bar)
+        active = [(int(a), int(c - columns[0]), float(code[a, c])) for c in columns for a in np.flatnonzero(code[:, c])]
+        codes.append(BarCode(bar, sorted(active, key=lambda x: -x[2])))
+    cfg = loaded.model.config
+    return DemoResult(
+        files=files,
+        codes=codes,
+        reconstruction_f1=drum_metrics(clean, recon, seconds).f1,
+        noisy_f1=drum_metrics(clean, noisy, seconds).f1,
+        denoised_f1=drum_metrics(clean, denoised, seconds).f1,
+        model=loaded.name,
+        rule=f"top-{cfg.k} over {cfg.wta_axis}",
+    )

@@ -1,0 +1,286 @@
+"""Training: ``sidl train drums|piano --data DIR --out DIR``.
+
+Windows of whole bars are cut from the training split, optionally corrupted on the fly (deleted hits,
+spurious hits, jittered micro-timing) while the loss compares with the clean window — a denoising
+objective, so the dictionary learns what a groove *should* be, not only what it was. Seeds are fixed;
+every epoch writes a resumable checkpoint and the loss curve.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from bridge import __version__
+from bridge.codecs import get_codec
+from bridge.errors import ParameterError
+from models.autoencoder import ConvWTAAutoencoder
+from models.checkpoint import CONFIG_FILE, load_train_state, load_weights, save_model, save_train_state
+from models.config import KSchedule, ModelConfig
+from models.datasets import cut_windows, discover, encode_items
+from models.losses import get_loss
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DenoiseConfig:
+    """On-the-fly corruption of training inputs (targets stay clean)."""
+
+    probability: float = 0.5  # share of windows that get corrupted
+    delete: float = 0.10  # share of hits removed
+    add: float = 0.10  # spurious hits, as a share of the window's hits
+    jitter_steps: float = 0.12  # std of micro-timing noise in steps (15 ms at 120 BPM is 0.12)
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a training run; saved in the checkpoint's ``config.json``."""
+
+    codec: str
+    model: ModelConfig
+    codec_options: dict[str, Any] = field(default_factory=dict)
+    loss: str = "groove"
+    loss_weights: dict[str, float] = field(default_factory=dict)
+    lr: float = 3e-3
+    amsgrad: bool = True
+    weight_decay: float = 0.0
+    epochs: int = 40
+    batch_size: int = 256  # 0 = full batch (the seed's choice)
+    window_bars: int = 4
+    hop_bars: int = 1
+    k_schedule: KSchedule | None = None
+    denoise: DenoiseConfig | None = None
+    seed: int = 0
+    max_windows: int | None = None
+    lr_decay: float = 1.0  # multiply the learning rate by this every epoch
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["model"] = self.model.to_dict()
+        d["k_schedule"] = self.k_schedule.to_dict() if self.k_schedule else None
+        return d
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> TrainConfig:
+        raw = dict(raw)
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ParameterError(f"unknown training config keys {unknown}; expected some of {sorted(known)}")
+        raw["model"] = ModelConfig.from_dict(raw["model"])
+        if raw.get("k_schedule"):
+            raw["k_schedule"] = KSchedule.from_dict(raw["k_schedule"])
+        if raw.get("denoise"):
+            raw["denoise"] = DenoiseConfig(**raw["denoise"])
+        return cls(**raw)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TrainConfig:
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ParameterError(f"training config {str(path)!r} is not a readable JSON file ({exc})") from exc
+        return cls.from_dict(raw.get("train", raw))
+
+
+def seed_everything(seed: int) -> None:
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+
+
+def corrupt_batch(x: torch.Tensor, cfg: DenoiseConfig, layout: str, gen: torch.Generator) -> torch.Tensor:
+    """Corrupt a batch of grids (N, 3G, T) in torch: delete hits, add spurious ones, jitter offsets."""
+    n, c, t = x.shape
+    g = c // 3
+    hits = x[:, :g] > 0.5
+    chosen = torch.rand(n, 1, 1, generator=gen) < cfg.probability
+    y = x.clone()
+    delete = hits & (torch.rand(n, g, t, generator=gen) < cfg.delete) & chosen
+    n_hits = hits.sum(dim=(1, 2), keepdim=True).clamp(min=1)
+    empty = (~hits).sum(dim=(1, 2), keepdim=True).clamp(min=1)
+    add = (~hits) & (torch.rand(n, g, t, generator=gen) < cfg.add * n_hits / empty) & chosen
+    keep = ~delete
+    y[:, :g] = torch.where(add, torch.ones_like(y[:, :g]), y[:, :g] * keep)
+    velocity = (20 + torch.rand(n, g, t, generator=gen) * 80) / 127
+    y[:, g : 2 * g] = torch.where(add, velocity, y[:, g : 2 * g] * keep)
+    if layout == "drums":
+        offsets = y[:, 2 * g :] * keep
+        jitter = torch.randn(n, g, t, generator=gen) * cfg.jitter_steps
+        now_hit = (hits & keep) | add
+        y[:, 2 * g :] = torch.where(now_hit & chosen, (offsets + jitter).clamp(-0.5, 0.5), offsets)
+    else:  # piano: a spurious onset also sounds for its step
+        y[:, 2 * g :] = torch.where(add, torch.ones_like(y[:, 2 * g :]), y[:, 2 * g :])
+    return y
+
+
+class Trainer:
+    """Owns the model, optimizer and data of one run; :meth:`fit` trains and checkpoints."""
+
+    def __init__(self, config: TrainConfig, data_dir: str | Path, out_dir: str | Path,
+                 *, cache_dir: str | Path | None = None, progress: bool = True) -> None:
+        self.config = config
+        self.out_dir = Path(out_dir)
+        self.progress = progress
+        seed_everything(config.seed)
+        self.codec = get_codec(config.codec, **config.codec_options)
+        if config.model.in_channels != self.codec.channels:
+            raise ParameterError(
+                f"model in_channels={config.model.in_channels} but codec {config.codec!r} has {self.codec.channels} channels"
+            )
+        steps_per_bar = config.model.steps_per_bar
+        window, hop = config.window_bars * steps_per_bar, config.hop_bars * steps_per_bar
+        hit_rows = self.codec.channels // 3
+        self.train_set = encode_items(discover(data_dir, "train"), self.codec, cache_dir)
+        self.train_windows = torch.from_numpy(cut_windows(self.train_set.grids, window, hop, hit_rows=hit_rows))
+        if config.max_windows and len(self.train_windows) > config.max_windows:
+            pick = torch.randperm(len(self.train_windows), generator=torch.Generator().manual_seed(config.seed))
+            self.train_windows = self.train_windows[pick[: config.max_windows]]
+        try:
+            self.val_set = encode_items(discover(data_dir, "validation"), self.codec, cache_dir)
+            self.val_windows = torch.from_numpy(cut_windows(self.val_set.grids, window, window, hit_rows=hit_rows))
+        except Exception as exc:  # a folder without a validation split still trains
+            log.warning("no validation windows (%s); training without validation loss", exc)
+            self.val_set, self.val_windows = None, None
+        if config.loss == "groove" and config.model.output != "activated":
+            raise ParameterError("loss 'groove' works on decoder logits and needs model output 'activated', "
+                                 f"got output {config.model.output!r}")
+        self.model = ConvWTAAutoencoder(config.model)
+        self.loss_fn = get_loss(config.loss)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr, amsgrad=config.amsgrad,
+                                          weight_decay=config.weight_decay)
+        self.history: list[dict[str, float]] = []
+        self.start_epoch = 0
+        self.seconds = 0.0
+
+    def resume(self) -> None:
+        self.model.load_state_dict(load_weights(self.out_dir))
+        progress = load_train_state(self.out_dir, self.optimizer)
+        self.history = progress["history"]
+        self.start_epoch = progress["epoch"] + 1
+        self.seconds = progress.get("seconds", 0.0)
+        log.info("resumed %s at epoch %d", self.out_dir, self.start_epoch)
+
+    def k_at(self, epoch: int) -> int:
+        return self.config.k_schedule.k_at(epoch) if self.config.k_schedule else self.config.model.k
+
+    def _loss(self, x_in: torch.Tensor, target: torch.Tensor, k: int) -> torch.Tensor:
+        _, logits = self.model(x_in, k=k)
+        if self.config.loss == "mse":
+            return self.loss_fn(self.model.activate(logits), target)
+        total, _ = self.loss_fn(logits, target, self.config.model.layout, **self.config.loss_weights)
+        return total
+
+    def validation_loss(self, k: int) -> float | None:
+        if self.val_windows is None:
+            return None
+        self.model.eval()
+        with torch.no_grad():
+            losses = [self._loss(b, b, k).item() * len(b) for b in self.val_windows.split(1024)]
+        return sum(losses) / len(self.val_windows)
+
+    def fit(self) -> dict[str, Any]:
+        cfg = self.config
+        gen = torch.Generator().manual_seed(cfg.seed + 1)
+        n = len(self.train_windows)
+        batch = n if cfg.batch_size <= 0 else cfg.batch_size
+        bar = _progress(range(self.start_epoch, cfg.epochs), self.progress, initial=self.start_epoch, total=cfg.epochs)
+        for epoch in bar:
+            started = time.perf_counter()
+            for group in self.optimizer.param_groups:
+                group["lr"] = cfg.lr * cfg.lr_decay**epoch
+            k = self.k_at(epoch)
+            self.model.train()
+            order = torch.randperm(n, generator=gen)
+            total = 0.0
+            for i in range(0, n, batch):
+                target = self.train_windows[order[i : i + batch]]
+                x_in = corrupt_batch(target, cfg.denoise, cfg.model.layout, gen) if cfg.denoise else target
+                loss = self._loss(x_in, target, k)
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                self.optimizer.step()
+                self.model.renormalize_atoms()
+                total += loss.item() * len(target)
+            train_loss = total / n
+            val_loss = self.validation_loss(k)
+            self.seconds += time.perf_counter() - started
+            self.history.append({"epoch": epoch, "k": k, "train_loss": train_loss,
+                                 "val_loss": val_loss if val_loss is not None else math.nan})
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix(k=k, train=f"{train_loss:.4f}", val=f"{val_loss:.4f}" if val_loss else "-")
+            log.info("epoch %d k=%d train %.5f val %s", epoch, k, train_loss, val_loss)
+            self.save(epoch)
+        self.plot()
+        return {"epochs": cfg.epochs, "train_seconds": round(self.seconds, 1),
+                "final_train_loss": self.history[-1]["train_loss"] if self.history else None,
+                "final_val_loss": self.history[-1]["val_loss"] if self.history else None,
+                "train_windows": n}
+
+    def checkpoint_config(self) -> dict[str, Any]:
+        return {
+            "sidl_version": __version__,
+            "train": self.config.to_dict(),
+            "codec_spec": self.codec.spec(),
+            "data": self.train_set.report(),
+            "train_seconds": round(self.seconds, 1),
+            "torch_threads": torch.get_num_threads(),
+        }
+
+    def save(self, epoch: int) -> None:
+        save_model(self.out_dir, self.model, self.checkpoint_config())
+        save_train_state(self.out_dir, self.optimizer, {"epoch": epoch, "history": self.history, "seconds": self.seconds})
+
+    def plot(self) -> Path | None:
+        if not self.history:
+            return None
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        epochs = [h["epoch"] for h in self.history]
+        fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+        ax.plot(epochs, [h["train_loss"] for h in self.history], label="train (corrupted input)" if self.config.denoise else "train")
+        if self.val_windows is not None:
+            ax.plot(epochs, [h["val_loss"] for h in self.history], label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(f"loss ({self.config.loss})")
+        ax.set_title(f"sidl {self.config.codec}: {self.config.model.atoms} atoms, kernel {self.config.model.kernel}, "
+                     f"stride {self.config.model.stride}, WTA over {self.config.model.wta_axis}")
+        ax.grid(alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        path = self.out_dir / "loss.png"
+        fig.savefig(path)
+        plt.close(fig)
+        return path
+
+
+def _progress(iterable: range, enabled: bool, **kwargs: Any) -> Any:
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc="training", unit="epoch", **kwargs)
+
+
+def train(config: TrainConfig, data_dir: str | Path, out_dir: str | Path, *, resume: bool = False,
+          cache_dir: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
+    """Train (or resume) a run; returns a summary. The checkpoint lands in ``out_dir``."""
+    out = Path(out_dir)
+    if not resume and (out / CONFIG_FILE).exists() and (out / "train_state.json").exists():
+        raise ParameterError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
+    trainer = Trainer(config, data_dir, out, cache_dir=cache_dir, progress=progress)
+    if resume:
+        trainer.resume()
+    return trainer.fit()

@@ -1,0 +1,48 @@
+"""Shared test helpers: where the shared datasets are, and small synthetic MIDI corpora."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+DATA_ROOT = Path(os.environ.get("SIDL_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+GROOVE_DIR = DATA_ROOT / "groove"
+PIANO_DIR = DATA_ROOT / "piano"
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"dataset not available at {path}")
+    return path
+
+
+@pytest.fixture
+def groove_dir() -> Path:
+    return require(GROOVE_DIR / "info.csv").parent
+
+
+@pytest.fixture
+def piano_dir() -> Path:
+    return require(PIANO_DIR / "metadata.csv").parent
+
+
+def write_gmd_like(root: Path, n_train: int = 6, n_val: int = 2, bars: int = 4) -> Path:
+    """A tiny dataset in the GMD layout (info.csv with a split column), made of generated grooves."""
+    from bridge.codecs import save_score
+    from models.demo import generate_groove
+
+    root.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(n_train + n_val):
+        rel = f"drummer1/g{i}.mid"
+        save_score(generate_groove(bars=bars, seed=i, bpm=90 + 5 * i), root / rel)
+        rows.append({"drummer": "drummer1", "style": "funk" if i % 2 else "rock", "midi_filename": rel,
+                     "split": "train" if i < n_train else "validation"})
+    with (root / "info.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return root

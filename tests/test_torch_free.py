@@ -1,0 +1,54 @@
+"""`bridge` is what performers install: it must never import torch (nor models/export)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_every_bridge_module_imports_without_torch() -> None:
+    result = _run("""
+        import importlib, pkgutil, sys
+        import bridge
+        names = [m.name for m in pkgutil.walk_packages(bridge.__path__, "bridge.") if m.name != "bridge.__main__"]
+        for name in names:
+            importlib.import_module(name)
+        heavy = sorted(m for m in ("torch", "models", "export", "sklearn", "matplotlib") if m in sys.modules)
+        print(len(names), heavy)
+    """)
+    assert result.returncode == 0, result.stderr
+    count, heavy = result.stdout.strip().split(" ", 1)
+    assert int(count) >= 5, f"expected to import the bridge modules, imported {count}"
+    assert heavy == "[]", f"bridge pulled in {heavy}"
+
+
+def test_help_is_fast_and_imports_neither_torch_nor_onnxruntime() -> None:
+    result = _run("""
+        import contextlib, io, sys
+        from bridge.cli import main
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            try:
+                main(["--help"])
+            except SystemExit:
+                pass
+        print("train" in buf.getvalue(), "torch" in sys.modules, "onnxruntime" in sys.modules)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "False"]
+
+
+def test_console_script_reports_errors_cleanly(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bridge", "eval", "--model", str(tmp_path / "nope"),
+                             "--data", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert "nope" in result.stderr and "Traceback" not in result.stderr
