@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bridge.codecs import (
@@ -224,6 +224,7 @@ def test_decoding_reproduces_class_velocity_and_micro_timing(groove: list[tuple[
 def test_round_trip_through_a_midi_file(tmp_path_factory: pytest.TempPathFactory,
                                         groove: list[tuple[int, int, int, int]]) -> None:
     first = CODEC.encode(_score(groove), n_steps=64).array
+    assume(first[:9].any())  # a file with no notes is rightly refused by load_score
     path = save_score(CODEC.decode(first), tmp_path_factory.mktemp("drums") / "d.mid")
     _assert_same_grid(first, CODEC.encode(load_score(path), n_steps=64).array, offset_tol=1e-5)
 
