@@ -23,6 +23,8 @@ stochastic part and is off in eval mode (the seed never did this, spec §5.9).
 
 from __future__ import annotations
 
+import math
+
 import logging
 
 import torch
@@ -74,7 +76,7 @@ class ConvWTAAutoencoder(nn.Module):
         self.padding = config.padding
 
         self.tcn: TemporalConvNet | None = None
-        feat = c
+        feat = c if config.pursuit_steps == 1 else 2 * c  # pursuit: input and residual side by side
         if config.tcn_channels:
             self.tcn = TemporalConvNet(c, config.tcn_channels, config.tcn_kernel, config.tcn_dropout)
             feat = c + self.tcn.out_channels
@@ -91,14 +93,26 @@ class ConvWTAAutoencoder(nn.Module):
             )
             feat = h
 
-        self.encoder = nn.Conv1d(
-            feat, config.atoms, config.kernel, config.stride, padding=self.padding, bias=config.encoder_bias
-        )
+        self.head: nn.Sequential | None = None
+        if config.encoder_head > 0:
+            self.head = nn.Sequential(
+                nn.Conv1d(feat, config.encoder_head, config.kernel, config.stride, padding=self.padding,
+                          bias=config.encoder_bias),
+                nn.ReLU(),
+            )
+            self.encoder = nn.Conv1d(config.encoder_head, config.atoms, 1, bias=config.encoder_bias)
+        else:
+            self.encoder = nn.Conv1d(
+                feat, config.atoms, config.kernel, config.stride, padding=self.padding, bias=config.encoder_bias
+            )
         self.decoder = nn.ConvTranspose1d(
             config.atoms, c, config.kernel, config.stride, padding=self.padding, bias=config.decoder_bias
         )
         if self.decoder.bias is not None:
             nn.init.zeros_(self.decoder.bias)
+        self.refine_sizes: nn.Parameter | None = None
+        if config.refine_steps > 0:  # log step sizes: positive whatever the optimiser does
+            self.refine_sizes = nn.Parameter(torch.full((config.refine_steps,), math.log(config.refine_step_size)))
         self.renormalize_atoms()
         log.debug("built ConvWTAAutoencoder %s with %d parameters", config.to_dict(), self.num_parameters())
 
@@ -136,23 +150,56 @@ class ConvWTAAutoencoder(nn.Module):
         self._check_length(int(x.shape[2]))
 
     # ----------------------------------------------------------------------------- encoder
-    def encode_dense(self, x: Tensor) -> Tensor:
-        """Pre-WTA activations (N, atoms, T'); may be negative."""
+    def encode_dense(self, x: Tensor, residual: Tensor | None = None) -> Tensor:
+        """Pre-WTA activations (N, atoms, T'); may be negative. Pursuit models also take the residual
+        (what the code so far leaves unexplained; the input itself before the first step)."""
         self._check_input(x)
+        if self.config.pursuit_steps > 1:
+            x = torch.cat([x, x if residual is None else residual], dim=1)
         feats = x if self.tcn is None else torch.cat([x, self.tcn(x)], dim=1)
         if self.hidden is not None:
             feats = self.hidden(feats)
+        if self.head is not None:
+            feats = self.head(feats)
         dense: Tensor = self.encoder(feats)
+        if self.config.code_scale != 1.0:
+            dense = dense * self.config.code_scale
         return dense
 
     def encode(self, x: Tensor, k: int | None = None, axis: str | None = None) -> Tensor:
         """Sparse code (N, atoms, T'); ``k``/``axis`` default to the config's. Call ``eval()`` first
         when the code must be deterministic."""
-        dense = self.encode_dense(x)
         axis = self.config.wta_axis if axis is None else axis
         k = self.config.k if k is None else k
-        groups = self.column_bars(int(x.shape[2])).to(dense.device) if axis == "bar" else None
-        return sparsify(dense, axis, k, groups)
+        groups = self.column_bars(int(x.shape[2])).to(x.device) if axis == "bar" else None
+        code = self._encode_initial(x, k, axis, groups)
+        extra = 0 if self.training else self.config.inference_refine_steps
+        if self.refine_sizes is None and extra == 0:
+            return code
+        from models.refine import refine_step  # local import: refine needs only the model's methods
+
+        sizes = [] if self.refine_sizes is None else list(self.refine_sizes.exp())
+        sizes += [self.config.inference_refine_step_size] * extra
+        for size in sizes:
+            code = refine_step(self, x, code, k=k, axis=axis, groups=groups, step_size=size)
+        return code
+
+    def _encode_initial(self, x: Tensor, k: int, axis: str, groups: Tensor | None) -> Tensor:
+        steps = self.config.pursuit_steps
+        if steps == 1:
+            return sparsify(self.encode_dense(x), axis, k, groups)
+        # Learned matching pursuit: k winners are shared out over the steps (earlier steps get the
+        # remainder); each step codes the residual of the code so far, like OMP but amortised.
+        code: Tensor | None = None
+        for step in range(steps):
+            share = k // steps + (1 if step < k % steps else 0)
+            if share == 0:
+                continue
+            residual = None if code is None else x - self.decode(code)
+            new = sparsify(self.encode_dense(x, residual), axis, share, groups)
+            code = new if code is None else code + new
+        assert code is not None  # k >= 1 guarantees at least one step
+        return code
 
     # ----------------------------------------------------------------------------- decoder
     def decode_logits(self, code: Tensor) -> Tensor:

@@ -81,6 +81,20 @@ class ModelConfig:
     atom_norm: str = "unit"
     encoder_bias: bool = False
     decoder_bias: bool = True
+    code_scale: float = 1.0  # fixed gain on encoder activations: unit-norm atoms need large codes
+    # >1: learned matching pursuit — the encoder runs this many times, each time seeing the input and
+    # what the code so far fails to explain, and adds its share of the k winners (see autoencoder.py)
+    pursuit_steps: int = 1
+    # >0: a ReLU layer of this width between the strided (kernel-wide) convolution and the atom
+    # activations, so that choosing atoms is a non-linear function of the whole kernel span
+    encoder_head: int = 0
+    # >0: iterative hard-thresholding steps after the encoder (models/refine.py), unrolled in training
+    # with a learned step size each, so the encoder learns a starting point that the steps then fit
+    refine_steps: int = 0
+    refine_step_size: float = 5.0
+    # extra IHT steps run only at inference (eval mode), after the trained ones: more fitting for free
+    inference_refine_steps: int = 0
+    inference_refine_step_size: float = 0.3
 
     def __post_init__(self) -> None:
         _check_choice("layout", self.layout, LAYOUTS)
@@ -119,6 +133,21 @@ class ModelConfig:
         _check_choice("atom_norm", self.atom_norm, ATOM_NORMS)
         _check_bool("encoder_bias", self.encoder_bias)
         _check_bool("decoder_bias", self.decoder_bias)
+        _check_int("pursuit_steps", self.pursuit_steps, 1)
+        _check_int("encoder_head", self.encoder_head, 0)
+        _check_int("refine_steps", self.refine_steps, 0)
+        _check_int("inference_refine_steps", self.inference_refine_steps, 0)
+        if isinstance(self.inference_refine_step_size, bool) or not isinstance(self.inference_refine_step_size, (int, float)) \
+                or self.inference_refine_step_size <= 0:
+            raise ParameterError(f"inference_refine_step_size must be a positive number, got {self.inference_refine_step_size!r}")
+        self.inference_refine_step_size = float(self.inference_refine_step_size)
+        if isinstance(self.refine_step_size, bool) or not isinstance(self.refine_step_size, (int, float)) \
+                or self.refine_step_size <= 0:
+            raise ParameterError(f"refine_step_size must be a positive number, got {self.refine_step_size!r}")
+        self.refine_step_size = float(self.refine_step_size)
+        if isinstance(self.code_scale, bool) or not isinstance(self.code_scale, (int, float)) or self.code_scale <= 0:
+            raise ParameterError(f"code_scale must be a positive number, got {self.code_scale!r}")
+        self.code_scale = float(self.code_scale)
 
     @property
     def group_size(self) -> int:
@@ -143,8 +172,11 @@ class ModelConfig:
 
 @dataclass
 class KSchedule:
-    """Winners-per-group decay during training: ``start`` at epoch 0, minus 1 every ``every`` epochs,
-    never below ``end``.
+    """Winners-per-group decay during training: ``start`` at epoch 0, then every ``every`` epochs
+    minus 1 (``mode="linear"``, the seed's) or halved (``mode="halve"``), never below ``end``.
+
+    Starting wide gives every atom gradient early on; without it most atoms of a large dictionary
+    never win and stay dead.
 
     The seed (4 → 1 every 30 epochs) decremented *after* the forward pass of epochs 30, 60, 90, so
     its k changed one epoch later than here (k=4 for epochs 0–30 there, 0–29 here).
@@ -153,8 +185,10 @@ class KSchedule:
     start: int
     end: int
     every: int
+    mode: str = "linear"
 
     def __post_init__(self) -> None:
+        _check_choice("mode", self.mode, ("linear", "halve"))
         _check_int("start", self.start, 1)
         _check_int("end", self.end, 1)
         _check_int("every", self.every, 1)
@@ -164,7 +198,10 @@ class KSchedule:
     def k_at(self, epoch: int) -> int:
         """k to use during ``epoch`` (0-based)."""
         _check_int("epoch", epoch, 0)
-        return max(self.end, self.start - epoch // self.every)
+        steps = epoch // self.every
+        if self.mode == "halve":
+            return max(self.end, self.start >> min(steps, 62))
+        return max(self.end, self.start - steps)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -63,6 +63,9 @@ class TrainConfig:
     seed: int = 0
     max_windows: int | None = None
     lr_decay: float = 1.0  # multiply the learning rate by this every epoch
+    # once the k schedule has settled, draw each batch's k from these (e.g. [1, 2, 4, 8]) so that one
+    # model serves every atom budget instead of only the k it was trained at
+    k_random: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -202,10 +205,14 @@ class Trainer:
             self.model.train()
             order = torch.randperm(n, generator=gen)
             total = 0.0
+            settled = cfg.k_schedule is None or k == cfg.k_schedule.end
             for i in range(0, n, batch):
                 target = self.train_windows[order[i : i + batch]]
                 x_in = corrupt_batch(target, cfg.denoise, cfg.model.layout, gen) if cfg.denoise else target
-                loss = self._loss(x_in, target, k)
+                batch_k = k
+                if cfg.k_random and settled:
+                    batch_k = cfg.k_random[int(torch.randint(len(cfg.k_random), (1,), generator=gen))]
+                loss = self._loss(x_in, target, batch_k)
                 self.optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 self.optimizer.step()
@@ -255,6 +262,11 @@ class Trainer:
             ax.plot(epochs, [h["val_loss"] for h in self.history], label="validation")
         ax.set_xlabel("epoch")
         ax.set_ylabel(f"loss ({self.config.loss})")
+        if self.config.k_schedule is not None:  # the loss rises as k decays: show k beside it
+            k_axis = ax.twinx()
+            k_axis.step(epochs, [h["k"] for h in self.history], where="post", color="grey", alpha=0.5, label="k")
+            k_axis.set_ylabel("k (winners)", color="grey")
+            k_axis.set_yscale("log", base=2)
         ax.set_title(f"sidl {self.config.codec}: {self.config.model.atoms} atoms, kernel {self.config.model.kernel}, "
                      f"stride {self.config.model.stride}, WTA over {self.config.model.wta_axis}")
         ax.grid(alpha=0.3)

@@ -1,0 +1,58 @@
+"""Iterative hard-thresholding refinement of a sparse code against the model's own dictionary.
+
+The amortised encoder proposes a code in one pass; a few steps of projected gradient descent then
+fit it to the input: each step moves the code against the gradient of the reconstruction loss
+(computed with the adjoint of the decoder, i.e. a convolution with the same atoms) and re-applies
+the k-WTA, so the atom budget holds after every step and the support may still change. This is
+classical iterative hard thresholding (IHT) started from a learned guess; every operation is a
+convolution, an elementwise function or a top-k, so it exports to ONNX as a fixed unrolled graph.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from models.wta import sparsify
+
+
+def logit_gradient(model: torch.nn.Module, logits: Tensor, x: Tensor) -> Tensor:
+    """d(loss)/d(logits) of the model's reconstruction loss for target ``x`` (sum over cells)."""
+    cfg = model.config
+    if cfg.output == "linear":
+        return logits - x  # MSE
+    g = cfg.in_channels // 3
+    hits = x[:, :g]
+    mask = (hits > 0.5).to(x.dtype)
+    grad = torch.empty_like(logits)
+    grad[:, :g] = torch.sigmoid(logits[:, :g]) - hits  # BCE on hits/onsets
+    sv = torch.sigmoid(logits[:, g : 2 * g])
+    grad[:, g : 2 * g] = (sv - x[:, g : 2 * g]) * sv * (1 - sv) * mask  # velocity, on hits only
+    if cfg.layout == "drums":
+        to = torch.tanh(logits[:, 2 * g :])
+        grad[:, 2 * g :] = (0.5 * to - x[:, 2 * g :]) * 0.5 * (1 - to * to) * mask
+    else:
+        grad[:, 2 * g :] = torch.sigmoid(logits[:, 2 * g :]) - x[:, 2 * g :]  # BCE on holds
+    return grad
+
+
+def refine_step(model: torch.nn.Module, x: Tensor, code: Tensor, *, k: int, axis: str,
+                groups: Tensor | None, step_size: Tensor | float) -> Tensor:
+    """One IHT step: gradient step on the code, then the k-WTA again (differentiable)."""
+    grad_code = _adjoint(model, logit_gradient(model, model.decode_logits(code), x))
+    return sparsify(code - step_size * grad_code, axis, k, groups)
+
+
+def refine(model: torch.nn.Module, x: Tensor, code: Tensor, *, k: int, axis: str, steps: int, step_size: float) -> Tensor:
+    """``steps`` IHT steps from ``code``; keeps at most ``k`` winners per group of ``axis``."""
+    groups = model.column_bars(int(x.shape[2])).to(x.device) if axis == "bar" else None
+    for _ in range(steps):
+        code = refine_step(model, x, code, k=k, axis=axis, groups=groups, step_size=step_size)
+    return code
+
+
+def _adjoint(model: torch.nn.Module, grad_logits: Tensor) -> Tensor:
+    """Adjoint of the decoder's transposed convolution: a plain convolution with the same atoms."""
+    cfg = model.config
+    return F.conv1d(grad_logits, model.decoder.weight, stride=cfg.stride, padding=model.padding)
