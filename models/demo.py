@@ -41,10 +41,11 @@ def generate_groove(bars: int = 4, seed: int = 7, bpm: float = 96.0) -> Score:
         hit(b0 + 1.0, 38, 112, 0.01)
         hit(b0 + 3.0, 38, 116, 0.01)
         hit(b0 + 2.25, 38, 34)  # ghost note
+        if bar == 0:
+            hit(b0, 49, 118)  # crash on the one
         if fill:
             for i, pitch in enumerate((50, 50, 47, 45)):
                 hit(b0 + 3.0 + i * 0.25, pitch, 90 + 6 * i)
-            hit(b0 + 4.0, 49, 118)
         else:
             hit(b0 + 3.75, 38, 40)
     return Score(sorted(notes), TempoMap.constant(bpm), [TimeSignature(0.0, 4, 4)], 480, "generated groove")

@@ -262,6 +262,11 @@ def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, bud
     return report
 
 
+def _num(value: Any) -> float:
+    """A metric that may be undefined (None in JSON: no matched hits) as a float for formatting."""
+    return float("nan") if value is None else float(value)
+
+
 def format_table(report: dict[str, Any]) -> str:
     """The report as a Markdown table (what the README shows)."""
     drums = report["codec"] == "drums"
@@ -280,9 +285,9 @@ def format_table(report: dict[str, Any]) -> str:
             if drums:
                 d = r.get("denoise", {})
                 lines.append(f"| {name} | {budget} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
-                             f"{r['velocity_mae']:.1f} | {r['timing_mae_ms']:.1f} | {d.get('f1_output', float('nan')):.3f} | "
+                             f"{_num(r['velocity_mae']):.1f} | {_num(r['timing_mae_ms']):.1f} | {d.get('f1_output', float('nan')):.3f} | "
                              f"{d.get('score', float('nan')):+.3f} |")
             else:
-                lines.append(f"| {name} | {budget} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
-                             f"{r['velocity_mae']:.1f} | {r.get('frame_f1', float('nan')):.3f} |")
+                lines.append(f"| {name} | {budget} | {r['onset_precision']:.3f} | {r['onset_recall']:.3f} | "
+                             f"{r['onset_f1']:.3f} | {_num(r['velocity_mae']):.1f} | {r['frame_f1']:.3f} |")
     return "\n".join(lines)

@@ -49,3 +49,19 @@ def test_unrolled_refinement_trains_its_step_sizes() -> None:
     logits.square().mean().backward()
     assert model.refine_sizes is not None and model.refine_sizes.grad is not None
     assert model.refine_sizes.grad.abs().sum() > 0
+
+
+def test_inference_refinement_runs_only_in_eval_mode() -> None:
+    cfg = ModelConfig(layout="drums", in_channels=27, atoms=16, kernel=16, stride=16, wta_axis="bar", k=2,
+                      output="linear", inference_refine_steps=5, inference_refine_step_size=0.3)
+    torch.manual_seed(0)
+    model = ConvWTAAutoencoder(cfg)
+    x = torch.rand(1, 27, 32)
+    with torch.no_grad():
+        trained_path = model.encode(x)  # training mode: the one-pass code
+        model.eval()
+        refined = model.encode(x)
+        plain = refine(model, x, trained_path, k=2, axis="bar", steps=5, step_size=0.3)
+    assert torch.allclose(refined, plain)
+    assert not torch.allclose(refined, trained_path)
+    assert int((refined > 0).sum(dim=1).max()) <= 2

@@ -97,3 +97,34 @@ def test_cli_train_and_eval_json(dataset: Path, tmp_path: Path) -> None:
     bad = subprocess.run([*run, "eval", "--model", str(tmp_path / "cli"), "--data", str(dataset), "--split", "test"],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert bad.returncode == 2 and "available: train, validation" in bad.stderr
+
+
+def test_piano_trains_and_reports_onset_metrics(tmp_path: Path) -> None:
+    import csv
+
+    import numpy as np
+
+    from bridge.codecs import Note, Score, save_score
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(5):
+        notes = []
+        for beat in np.arange(0, 16, 0.5):
+            for pitch in rng.choice(np.arange(48, 72), size=2, replace=False):
+                notes.append(Note(float(beat), int(pitch), int(rng.integers(40, 110)), float(beat) + 0.5, 0))
+        save_score(Score(sorted(notes)), tmp_path / f"p{i}.mid")
+        rows.append({"composer": "c", "midi_filename": f"p{i}.mid", "split": "validation" if i == 4 else "train"})
+    with (tmp_path / "info.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    model = ModelConfig(layout="piano", in_channels=264, atoms=8, kernel=8, stride=4, wta_axis="bar", k=4,
+                        steps_per_bar=16, output="linear", refine_steps=1, refine_step_size=0.5)
+    cfg = TrainConfig(codec="piano", model=model, loss="mse", epochs=1, batch_size=8, window_bars=1, hop_bars=1)
+    train(cfg, tmp_path, tmp_path / "m", progress=False)
+    report = evaluate(str(tmp_path / "m"), tmp_path, "validation", budgets=[2], baselines=True)
+    assert set(report["systems"]) == {"m", "omp", "identity"}
+    assert report["systems"]["identity"]["no_budget"]["onset_f1"] == 1.0
+    assert 0.0 <= report["systems"]["m"]["budgets"]["2"]["onset_f1"] <= 1.0
+    assert "| identity | — | 1.000 | 1.000 | 1.000 |" in format_table(report)
