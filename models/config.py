@@ -29,6 +29,12 @@ def _check_int(name: str, value: object, minimum: int) -> None:
         raise ParameterError(f"{name} must be >= {minimum}, got {value}")
 
 
+def _check_positive(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ParameterError(f"{name} must be a positive number, got {value!r}")
+    return float(value)
+
+
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise ParameterError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
@@ -137,17 +143,9 @@ class ModelConfig:
         _check_int("encoder_head", self.encoder_head, 0)
         _check_int("refine_steps", self.refine_steps, 0)
         _check_int("inference_refine_steps", self.inference_refine_steps, 0)
-        if isinstance(self.inference_refine_step_size, bool) or not isinstance(self.inference_refine_step_size, (int, float)) \
-                or self.inference_refine_step_size <= 0:
-            raise ParameterError(f"inference_refine_step_size must be a positive number, got {self.inference_refine_step_size!r}")
-        self.inference_refine_step_size = float(self.inference_refine_step_size)
-        if isinstance(self.refine_step_size, bool) or not isinstance(self.refine_step_size, (int, float)) \
-                or self.refine_step_size <= 0:
-            raise ParameterError(f"refine_step_size must be a positive number, got {self.refine_step_size!r}")
-        self.refine_step_size = float(self.refine_step_size)
-        if isinstance(self.code_scale, bool) or not isinstance(self.code_scale, (int, float)) or self.code_scale <= 0:
-            raise ParameterError(f"code_scale must be a positive number, got {self.code_scale!r}")
-        self.code_scale = float(self.code_scale)
+        self.inference_refine_step_size = _check_positive("inference_refine_step_size", self.inference_refine_step_size)
+        self.refine_step_size = _check_positive("refine_step_size", self.refine_step_size)
+        self.code_scale = _check_positive("code_scale", self.code_scale)
 
     @property
     def group_size(self) -> int:

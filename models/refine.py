@@ -56,3 +56,4 @@ def _adjoint(model: torch.nn.Module, grad_logits: Tensor) -> Tensor:
     """Adjoint of the decoder's transposed convolution: a plain convolution with the same atoms."""
     cfg = model.config
     return F.conv1d(grad_logits, model.decoder.weight, stride=cfg.stride, padding=model.padding)
+

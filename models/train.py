@@ -250,32 +250,38 @@ class Trainer:
     def plot(self) -> Path | None:
         if not self.history:
             return None
-        import matplotlib
+        return plot_history(self.history, self.config, self.out_dir / "loss.png",
+                            with_validation=self.val_windows is not None)
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
 
-        epochs = [h["epoch"] for h in self.history]
-        fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-        ax.plot(epochs, [h["train_loss"] for h in self.history], label="train (corrupted input)" if self.config.denoise else "train")
-        if self.val_windows is not None:
-            ax.plot(epochs, [h["val_loss"] for h in self.history], label="validation")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(f"loss ({self.config.loss})")
-        if self.config.k_schedule is not None:  # the loss rises as k decays: show k beside it
-            k_axis = ax.twinx()
-            k_axis.step(epochs, [h["k"] for h in self.history], where="post", color="grey", alpha=0.5, label="k")
-            k_axis.set_ylabel("k (winners)", color="grey")
-            k_axis.set_yscale("log", base=2)
-        ax.set_title(f"sidl {self.config.codec}: {self.config.model.atoms} atoms, kernel {self.config.model.kernel}, "
-                     f"stride {self.config.model.stride}, WTA over {self.config.model.wta_axis}")
-        ax.grid(alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        path = self.out_dir / "loss.png"
-        fig.savefig(path)
-        plt.close(fig)
-        return path
+def plot_history(history: list[dict[str, float]], config: TrainConfig, path: Path, *,
+                 with_validation: bool = True) -> Path:
+    """Loss curve (train and validation) with the WTA's k beside it, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [h["epoch"] for h in history]
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    ax.plot(epochs, [h["train_loss"] for h in history], label="train (corrupted input)" if config.denoise else "train")
+    if with_validation:
+        ax.plot(epochs, [h["val_loss"] for h in history], label="validation")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"loss ({config.loss})")
+    if config.k_schedule is not None:  # the loss rises as k decays: show k beside it
+        k_axis = ax.twinx()
+        k_axis.step(epochs, [h["k"] for h in history], where="post", color="grey", alpha=0.5)
+        k_axis.set_ylabel("k (winners)", color="grey")
+        k_axis.set_yscale("log", base=2)
+    m = config.model
+    ax.set_title(f"sidl {config.codec}: {m.atoms} atoms, kernel {m.kernel}, stride {m.stride}, WTA over {m.wta_axis}")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
 def _progress(iterable: range, enabled: bool, **kwargs: Any) -> Any:
