@@ -32,6 +32,7 @@ from torch import Tensor, nn
 
 from bridge.errors import CodecMismatchError, ParameterError
 from models.config import ModelConfig
+from models.refine import refine_step
 from models.tcn import TemporalConvNet
 from models.wta import sparsify
 
@@ -176,8 +177,6 @@ class ConvWTAAutoencoder(nn.Module):
         extra = 0 if self.training else self.config.inference_refine_steps
         if self.refine_sizes is None and extra == 0:
             return code
-        from models.refine import refine_step  # local import: refine needs only the model's methods
-
         sizes = [] if self.refine_sizes is None else list(self.refine_sizes.exp())
         sizes += [self.config.inference_refine_step_size] * extra
         for size in sizes:

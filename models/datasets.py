@@ -27,6 +27,7 @@ import numpy as np
 
 from bridge.codecs import load_score
 from bridge.errors import DatasetError, MidiFileError, UnsupportedMeterError
+from models.evaluation.metrics import step_seconds
 
 log = logging.getLogger(__name__)
 
@@ -153,19 +154,13 @@ def _encode_cached(
     score = load_score(path)
     encoded = codec.encode(score)
     grid = encoded.array.astype(np.float32)
-    seconds = step_durations(score.tempo_map, grid.shape[1], codec.steps_per_beat)
+    seconds = step_seconds(score.tempo_map, grid.shape[1], codec.steps_per_beat)
     unknown = Counter(getattr(encoded, "unknown_pitches", None) or getattr(encoded, "out_of_range", None) or {})
     if key is not None:
         key.parent.mkdir(parents=True, exist_ok=True)
         pairs = np.array(sorted(unknown.items()), dtype=np.int64).reshape(-1, 2)
         np.savez_compressed(key, grid=grid, seconds=seconds, unknown=pairs)
     return grid, seconds, unknown
-
-
-def step_durations(tempo_map: Any, n_steps: int, steps_per_beat: int) -> np.ndarray:
-    """Seconds each grid step lasts, read from the tempo map at the step's start."""
-    beats = np.arange(n_steps) / steps_per_beat
-    return np.array([tempo_map.seconds_per_beat(b) / steps_per_beat for b in beats], dtype=np.float32)
 
 
 def cut_windows(grids: list[np.ndarray], window: int, hop: int, *, min_hits: int = 1, hit_rows: int) -> np.ndarray:

@@ -15,8 +15,7 @@ import numpy as np
 
 from bridge.codecs import DrumCodec, Note, Score, TempoMap, TimeSignature, save_score
 from models.evaluate import LoadedModel
-from models.evaluation import corrupt_drums, drum_metrics
-from models.datasets import step_durations
+from models.evaluation import corrupt_drums, drum_metrics, step_seconds
 
 
 def generate_groove(bars: int = 4, seed: int = 7, bpm: float = 96.0) -> Score:
@@ -74,7 +73,7 @@ def run_demo(out_dir: str | Path, model: str = "drums", bars: int = 4, seed: int
     codec = DrumCodec()
     groove = generate_groove(bars, seed)
     clean = codec.encode(groove).array
-    seconds = step_durations(groove.tempo_map, clean.shape[1], codec.steps_per_beat)
+    seconds = step_seconds(groove.tempo_map, clean.shape[1], codec.steps_per_beat)
     recon = loaded.reconstruct(clean, None)
     noisy_score = corrupt_drums(groove, seed=seed)
     noisy = codec.encode(noisy_score, n_steps=clean.shape[1]).array

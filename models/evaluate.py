@@ -31,14 +31,16 @@ from bridge.errors import MidiFileError, ParameterError, UnsupportedMeterError
 from models.autoencoder import ConvWTAAutoencoder
 from models.checkpoint import SHIPPED_DIR, load_config, load_weights, resolve_model_dir
 from models.config import ModelConfig
-from models.datasets import discover, encode_items, step_durations
+from models.datasets import discover, encode_items
 from models.evaluation import (
     GridSnapBaseline,
     IdentityBaseline,
     PatchDictionaryBaseline,
     corrupt_drums,
     drum_metrics,
+    merge_scores,
     piano_metrics,
+    step_seconds,
 )
 
 log = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ class LoadedModel:
         model = ConvWTAAutoencoder(ModelConfig.from_dict(config["train"]["model"]))
         model.load_state_dict(load_weights(model_dir))
         model.eval()  # the seed forgot this: dropout must be off when coding
-        return cls(str(name_or_path) if not Path(str(name_or_path)).is_dir() else model_dir.name, model, config)
+        return cls(model_dir.name, model, config)
 
     @property
     def codec_name(self) -> str:
@@ -159,7 +161,7 @@ def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool
         noisy = None
         if corrupt:
             noisy = codec.encode(corrupt_drums(score, seed=index), n_steps=clean.shape[1]).array
-        seconds = step_durations(score.tempo_map, clean.shape[1], codec.steps_per_beat)
+        seconds = step_seconds(score.tempo_map, clean.shape[1], codec.steps_per_beat)
         out.files.append(EvalFile(item.path, clean, noisy, seconds))
     return out
 
@@ -167,33 +169,24 @@ def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool
 def score_system(system: GridSystem, data: EvalSet, layout: str, budget: int | None,
                  steps_per_beat: int) -> dict[str, Any]:
     """Reconstruction (and, for drums, denoising) metrics of one system at one budget, micro-averaged."""
-    if layout == "drums":
-        recon = None
-        den_out = None
-        den_in = None
-        for f in data.files:
-            s = drum_metrics(f.clean, system.reconstruct(f.clean, budget), f.step_seconds)
-            recon = s if recon is None else recon + s
-            if f.noisy is not None:
-                o = drum_metrics(f.clean, system.reconstruct(f.noisy, budget), f.step_seconds)
-                i = drum_metrics(f.clean, f.noisy, f.step_seconds)
-                den_out = o if den_out is None else den_out + o
-                den_in = i if den_in is None else den_in + i
-        result = _rounded(recon.to_dict()) if recon is not None else {}
-        if den_out is not None and den_in is not None:
-            result["denoise"] = {
-                "f1_noisy": round(den_in.f1, 4),
-                "f1_output": round(den_out.f1, 4),
-                "score": round(den_out.f1 - den_in.f1, 4),
-                "velocity_mae_output": round(den_out.velocity_mae, 2),
-                "timing_mae_ms_output": round(den_out.timing_mae_ms, 2),
-            }
-        return result
-    total = None
-    for f in data.files:
-        s = piano_metrics(f.clean, system.reconstruct(f.clean, budget), steps_per_beat)
-        total = s if total is None else total + s
-    return _rounded(total.to_dict()) if total is not None else {}
+    if layout == "piano":
+        return _rounded(merge_scores([piano_metrics(f.clean, system.reconstruct(f.clean, budget), steps_per_beat)
+                                      for f in data.files]).to_dict())
+    result = _rounded(merge_scores([drum_metrics(f.clean, system.reconstruct(f.clean, budget), f.step_seconds)
+                                    for f in data.files]).to_dict())
+    noisy = [f for f in data.files if f.noisy is not None]
+    if noisy:
+        den_out = merge_scores([drum_metrics(f.clean, system.reconstruct(f.noisy, budget), f.step_seconds)
+                                for f in noisy])
+        den_in = merge_scores([drum_metrics(f.clean, f.noisy, f.step_seconds) for f in noisy])
+        result["denoise"] = {
+            "f1_noisy": round(den_in.f1, 4),
+            "f1_output": round(den_out.f1, 4),
+            "score": round(den_out.f1 - den_in.f1, 4),
+            "velocity_mae_output": round(den_out.velocity_mae, 2),
+            "timing_mae_ms_output": round(den_out.timing_mae_ms, 2),
+        }
+    return result
 
 
 def _rounded(d: dict[str, Any]) -> dict[str, Any]:

@@ -149,11 +149,11 @@ class Trainer:
             pick = torch.randperm(len(self.train_windows), generator=torch.Generator().manual_seed(config.seed))
             self.train_windows = self.train_windows[pick[: config.max_windows]]
         try:
-            self.val_set = encode_items(discover(data_dir, "validation"), self.codec, cache_dir)
-            self.val_windows = torch.from_numpy(cut_windows(self.val_set.grids, window, window, hit_rows=hit_rows))
+            val_grids = encode_items(discover(data_dir, "validation"), self.codec, cache_dir).grids
+            self.val_windows = torch.from_numpy(cut_windows(val_grids, window, window, hit_rows=hit_rows))
         except Exception as exc:  # a folder without a validation split still trains
             log.warning("no validation windows (%s); training without validation loss", exc)
-            self.val_set, self.val_windows = None, None
+            self.val_windows = None
         if config.loss == "groove" and config.model.output != "activated":
             raise ParameterError("loss 'groove' works on decoder logits and needs model output 'activated', "
                                  f"got output {config.model.output!r}")
