@@ -23,14 +23,15 @@ stochastic part and is off in eval mode (the seed never did this, spec §5.9).
 
 from __future__ import annotations
 
+import logging
 import math
 
-import logging
-
+import numpy as np
 import torch
 from torch import Tensor, nn
 
 from bridge.errors import CodecMismatchError, ParameterError
+from bridge.pursuit import pursue, pursuit_patches
 from models.config import ModelConfig
 from models.refine import refine_step
 from models.tcn import TemporalConvNet
@@ -172,6 +173,8 @@ class ConvWTAAutoencoder(nn.Module):
         when the code must be deterministic."""
         axis = self.config.wta_axis if axis is None else axis
         k = self.config.k if k is None else k
+        if not self.training and self.config.inference_coder == "pursuit" and axis in ("bar", "atoms"):
+            return self.pursue(x, k)  # one column per bar: both axes mean "k atoms per bar"
         groups = self.column_bars(int(x.shape[2])).to(x.device) if axis == "bar" else None
         code = self._encode_initial(x, k, axis, groups)
         extra = 0 if self.training else self.config.inference_refine_steps
@@ -199,6 +202,22 @@ class ConvWTAAutoencoder(nn.Module):
             code = new if code is None else code + new
         assert code is not None  # k >= 1 guarantees at least one step
         return code
+
+    @torch.no_grad()
+    def pursue(self, x: Tensor, k: int) -> Tensor:
+        """Code by non-negative OMP over the atoms (bridge/pursuit.py), k atoms per bar; needs
+        kernel == stride (one column per patch). Not differentiable: inference only."""
+        self._check_input(x)
+        cfg = self.config
+        if cfg.kernel != cfg.stride:
+            raise ParameterError(f"pursuit needs kernel == stride, got kernel={cfg.kernel}, stride={cfg.stride}")
+        atoms = self.decoder.weight.detach().cpu().numpy().reshape(cfg.atoms, -1)
+        bias = None
+        if self.decoder.bias is not None:
+            bias = np.repeat(self.decoder.bias.detach().cpu().numpy(), cfg.kernel)
+        patches = pursuit_patches(x.detach().cpu().numpy(), cfg.kernel)
+        code = pursue(patches, atoms, k, bias)  # (N, T', A)
+        return torch.from_numpy(code.transpose(0, 2, 1).copy()).to(x.device)
 
     # ----------------------------------------------------------------------------- decoder
     def decode_logits(self, code: Tensor) -> Tensor:

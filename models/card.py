@@ -27,6 +27,13 @@ DATA_CREDITS = {
 }
 
 
+def _coder(model: dict[str, Any]) -> str:
+    if model.get("inference_coder") == "pursuit":
+        return "non-negative OMP over the learned atoms (`inference_coder: pursuit`)"
+    steps = f"{model.get('refine_steps', 0)} trained + {model.get('inference_refine_steps', 0)} inference IHT steps"
+    return f"the network encoder, then {steps}"
+
+
 def write_card(model_dir: Path, *, title: str, summary: str, reproduce: list[str],
                report: dict[str, Any] | None, eval_command: str | None) -> Path:
     cfg = load_config(model_dir)
@@ -40,6 +47,7 @@ def write_card(model_dir: Path, *, title: str, summary: str, reproduce: list[str
              f"- Temporal CONV-WTA autoencoder: {model['atoms']} atoms of {model['kernel']} steps, stride "
              f"{model['stride']}, k-WTA top-{model['k']} over {model['wta_axis']}, atom norm `{model['atom_norm']}`, "
              f"output `{model['output']}`, encoder hidden {model.get('encoder_hidden', 0)}, TCN {model.get('tcn_channels') or 'none'}",
+             f"- codes at inference: {_coder(model)}",
              f"- loss `{train['loss']}`, Adam lr {train['lr']} (amsgrad {train['amsgrad']}), batch {train['batch_size']}, "
              f"{train['epochs']} epochs, windows of {train['window_bars']} bars every {train['hop_bars']}, "
              f"k schedule {train.get('k_schedule')}, denoising inputs {train.get('denoise')}, seed {train['seed']}",

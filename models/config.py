@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 LAYOUTS = ("drums", "piano")
 WTA_AXES = ("atoms", "time", "bar")
 OUTPUTS = ("linear", "activated")
+CODERS = ("network", "pursuit")
 ATOM_NORMS = ("unit", "max1", "none")
 
 
@@ -101,6 +102,10 @@ class ModelConfig:
     # extra IHT steps run only at inference (eval mode), after the trained ones: more fitting for free
     inference_refine_steps: int = 0
     inference_refine_step_size: float = 0.3
+    # how codes are found in eval mode: "network" (the amortised encoder, plus refinement steps) or
+    # "pursuit" (non-negative OMP over the learned atoms, bridge/pursuit.py; needs bar-long atoms
+    # placed once per bar and a linear output). Training always uses the network encoder.
+    inference_coder: str = "network"
 
     def __post_init__(self) -> None:
         _check_choice("layout", self.layout, LAYOUTS)
@@ -146,6 +151,14 @@ class ModelConfig:
         self.inference_refine_step_size = _check_positive("inference_refine_step_size", self.inference_refine_step_size)
         self.refine_step_size = _check_positive("refine_step_size", self.refine_step_size)
         self.code_scale = _check_positive("code_scale", self.code_scale)
+        _check_choice("inference_coder", self.inference_coder, CODERS)
+        if self.inference_coder == "pursuit" and not (
+            self.kernel == self.stride == self.steps_per_bar and self.output == "linear"
+        ):
+            raise ParameterError(
+                "inference_coder='pursuit' needs kernel == stride == steps_per_bar and output='linear', got "
+                f"kernel={self.kernel}, stride={self.stride}, steps_per_bar={self.steps_per_bar}, output={self.output!r}"
+            )
 
     @property
     def group_size(self) -> int:

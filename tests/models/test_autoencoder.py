@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -299,3 +300,27 @@ def test_k_schedule() -> None:
         KSchedule(start=1, end=4, every=3)
     with pytest.raises(ParameterError, match="unknown KSchedule"):
         KSchedule.from_dict({"start": 4, "end": 1, "every": 30, "step": 2})
+
+
+def test_pursuit_coder_codes_in_eval_mode_only() -> None:
+    from bridge.pursuit import pursue, pursuit_patches
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(layout="drums", in_channels=27, atoms=24, kernel=16, stride=16, steps_per_bar=16,
+                      wta_axis="bar", k=3, inference_coder="pursuit")
+    model = ConvWTAAutoencoder(cfg)
+    x = torch.rand(2, 27, 32)
+    model.eval()
+    code = model.encode(x)
+    atoms = model.decoder.weight.detach().numpy().reshape(24, -1)
+    bias = np.repeat(model.decoder.bias.detach().numpy(), 16)
+    expected = pursue(pursuit_patches(x.numpy(), 16), atoms, 3, bias).transpose(0, 2, 1)
+    np.testing.assert_allclose(code.numpy(), expected, atol=1e-6)
+    assert ((code != 0).sum(1) <= 3).all()
+    model.train()
+    assert model.encode(x).requires_grad  # training still runs the differentiable network encoder
+
+
+def test_pursuit_coder_needs_bar_long_atoms() -> None:
+    with pytest.raises(ParameterError, match="inference_coder='pursuit' needs kernel == stride == steps_per_bar"):
+        ModelConfig(layout="drums", in_channels=27, kernel=16, stride=4, inference_coder="pursuit")
