@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 
-.PHONY: run test venv-run venv-test demo eval-drums train-drums train-piano clean
+.PHONY: run test venv-run venv-test demo eval-drums train-drums train-piano export-models bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ train-piano: venv-test
 
 eval-drums: venv-test
 	$(VENV)/bin/sidl eval --model drums --data $(DATA)/groove --split validation --baselines --json
+
+# Re-export the bundled ONNX models from the shipped checkpoints (atom statistics from the training
+# split, default denoise amount tuned on the validation split).
+export-models: venv-test
+	$(VENV)/bin/sidl export drums --out bridge/bundled/drums --stats-data $(DATA)/groove --tune-data $(DATA)/groove
+	$(VENV)/bin/sidl export piano --out bridge/bundled/piano --stats-data $(DATA)/piano
+
+bench: venv-test
+	$(VENV)/bin/sidl bench engine --json --out bench-engine.json
 
 clean:
 	rm -rf $(VENV) demo_out .pytest_cache build *.egg-info

@@ -1,8 +1,8 @@
 """The ``sidl`` command.
 
 Sub-commands are declared here with argparse; their work is imported only when they run, so that
-``sidl --help`` prints at once and the torch-based commands (train, eval, demo) are the only ones
-that import torch. This module itself imports neither torch nor onnxruntime.
+``sidl --help`` prints at once and the torch-based commands (train, eval, demo, export) are the only
+ones that import torch. This module itself imports neither torch nor onnxruntime.
 """
 
 from __future__ import annotations
@@ -23,9 +23,18 @@ _HANDLERS: dict[str, str] = {
     "train": "models.cli:run_train",
     "eval": "models.cli:run_eval",
     "demo": "models.cli:run_demo",
+    "export": "export.cli:run_export",
+    "reconstruct": "bridge.commands:run_reconstruct",
+    "denoise": "bridge.commands:run_denoise",
+    "interpolate": "bridge.commands:run_interpolate",
+    "swap": "bridge.commands:run_swap",
+    "decompose": "bridge.commands:run_decompose",
+    "generate": "bridge.commands:run_generate",
+    "bench": "bridge.commands:run_bench",
 }
 
 TRAIN_EXTRA_HINT = "this command needs the training extra: pip install 'sidl[train]'"
+RUNTIME_EXTRA_HINT = "this command needs onnxruntime: pip install 'sidl[cpu]' (or 'sidl[gpu]' on a CUDA machine)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +74,81 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--model", default="drums", help="shipped model name or checkpoint folder (default drums)")
     demo.add_argument("--bars", type=int, default=4, help="length of the generated groove in bars")
     demo.add_argument("--seed", type=int, default=7, help="seed of the generated groove")
+    ex = sub.add_parser("export", help="export a checkpoint to ONNX (encoder.onnx + decoder.onnx) with metadata and a parity check (needs [train])")
+    ex.add_argument("checkpoint", help="shipped model name (drums, piano, seed-drums) or checkpoint folder")
+    ex.add_argument("--out", required=True, help="output folder for encoder.onnx and decoder.onnx")
+    ex.add_argument("--name", help="model name stored in the metadata (default: the checkpoint folder's name)")
+    ex.add_argument("--stats-data", help="dataset folder: per-atom activation statistics (for generate) and real parity windows")
+    ex.add_argument("--stats-split", default="train", help="split for the statistics (default train)")
+    ex.add_argument("--tune-data", help="dataset folder: choose the default denoise amount by the denoising score")
+    ex.add_argument("--tune-split", default="validation", help="split for the denoise tuning (default validation)")
+    ex.add_argument("--max-files", type=int, default=None, help="use only the first N files of each split (quick look)")
+
+    _add_tools(sub)
+
+    bench = sub.add_parser("bench", help="measure latency (JSON out); `sidl bench engine`")
+    bench.add_argument("what", choices=["engine"], help="what to measure: engine = encode → denoise → decode per window")
+    bench.add_argument("--model", default="drums", help="bundled model name or exported model folder (default drums)")
+    bench.add_argument("--windows", type=int, default=10_000, help="timed windows per configuration (default 10000)")
+    bench.add_argument("--warmup", type=int, default=200, help="untimed windows first (default 200)")
+    bench.add_argument("--streams", default="1,16", help="stream counts batched per call (default 1,16)")
+    bench.add_argument("--threads", type=int, default=1, help="onnxruntime/torch threads (default 1)")
+    bench.add_argument("--provider", help="comma list of providers to time (auto: cuda when available, and cpu)")
+    bench.add_argument("--no-torch", action="store_true", help="skip the torch eager comparison")
+    bench.add_argument("--json", action="store_true", help="print the full JSON report")
+    bench.add_argument("--out", help="also write the JSON report to this file")
     return parser
+
+
+def _model_options(p: argparse.ArgumentParser, *, drums_only_map: bool = True) -> None:
+    p.add_argument("--model", default="drums", help="bundled model (drums, piano) or exported model folder (default drums)")
+    p.add_argument("--provider", default="auto", choices=["auto", "cpu", "cuda"], help="onnxruntime execution provider (default auto)")
+    p.add_argument("--coder", choices=["network", "pursuit"], help="how codes are found (default: the model's)")
+    p.add_argument("--drum-map", help="output drum map for drum models: gm, ableton or a .json map (default gm)")
+
+
+def _add_tools(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rec = sub.add_parser("reconstruct", help="play a MIDI file back through the dictionary")
+    rec.add_argument("input", help="input .mid")
+    rec.add_argument("output", help="output .mid")
+    rec.add_argument("--atoms", type=int, help="atoms per bar (default: the model's trained k)")
+    _model_options(rec)
+
+    den = sub.add_parser("denoise", help="clean up a MIDI file: keep fewer, stronger atoms")
+    den.add_argument("input", help="input .mid")
+    den.add_argument("output", help="output .mid")
+    den.add_argument("--amount", type=float, help="0 = plain reconstruction at the trained k, 1 = one atom per bar; "
+                     "default: the amount that maximised the denoising score on the validation split, stored in "
+                     "the model at export (drums: see `sidl bench`/README; piano: 0)")
+    _model_options(den)
+
+    itp = sub.add_parser("interpolate", help="morph between two grooves in code space")
+    itp.add_argument("a", help="groove A (.mid); the output keeps its tempo and meter")
+    itp.add_argument("b", help="groove B (.mid); looped or cut to A's length")
+    itp.add_argument("output", help="output .mid (with --steps N: OUTPUT-00.mid … OUTPUT-(N-1).mid)")
+    itp.add_argument("--t", type=float, default=0.5, help="0 = A, 1 = B (default 0.5)")
+    itp.add_argument("--steps", type=int, help="write a morph sequence of N files from A to B")
+    _model_options(itp)
+
+    swp = sub.add_parser("swap", help="replace A's strongest atoms in each bar by B's")
+    swp.add_argument("a", help="groove A (.mid)")
+    swp.add_argument("b", help="groove B (.mid); looped or cut to A's length")
+    swp.add_argument("output", help="output .mid")
+    swp.add_argument("--atoms", type=int, default=1, help="atoms swapped per bar (default 1)")
+    _model_options(swp)
+
+    dec = sub.add_parser("decompose", help="one MIDI file per active atom, plus their sum")
+    dec.add_argument("input", help="input .mid")
+    dec.add_argument("outdir", help="output folder")
+    _model_options(dec)
+
+    gen = sub.add_parser("generate", help="sample a new pattern from the atoms' training statistics")
+    gen.add_argument("output", help="output .mid")
+    gen.add_argument("--bars", type=int, default=8, help="length in bars (default 8)")
+    gen.add_argument("--seed", type=int, default=None, help="random seed (same seed, same pattern)")
+    gen.add_argument("--temperature", type=float, default=1.0, help="< 1: the most common atoms; > 1: rarer ones (default 1)")
+    gen.add_argument("--bpm", type=float, default=120.0, help="tempo of the file written (default 120)")
+    _model_options(gen)
 
 
 def _configure_logging(verbosity: int) -> None:
@@ -78,7 +161,7 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name in {"torch", "safetensors", "sklearn", "matplotlib", "tqdm"}:
+        if exc.name in {"torch", "safetensors", "sklearn", "matplotlib", "tqdm", "onnx", "onnxscript"}:
             raise SidlError(f"{TRAIN_EXTRA_HINT} (missing module {exc.name!r})") from exc
         raise
     handler: Callable[[argparse.Namespace], int] = getattr(module, func_name)
@@ -96,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _resolve(_HANDLERS[args.command])(args)
     except SidlError as exc:
         print(f"sidl {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        if exc.name != "onnxruntime":
+            raise
+        print(f"sidl {args.command}: error: {RUNTIME_EXTRA_HINT}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"sidl {args.command}: interrupted", file=sys.stderr)

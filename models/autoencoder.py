@@ -168,12 +168,13 @@ class ConvWTAAutoencoder(nn.Module):
             dense = dense * self.config.code_scale
         return dense
 
-    def encode(self, x: Tensor, k: int | None = None, axis: str | None = None) -> Tensor:
-        """Sparse code (N, atoms, T'); ``k``/``axis`` default to the config's. Call ``eval()`` first
-        when the code must be deterministic."""
+    def encode(self, x: Tensor, k: int | None = None, axis: str | None = None, coder: str | None = None) -> Tensor:
+        """Sparse code (N, atoms, T'); ``k``/``axis``/``coder`` default to the config's (the coder
+        applies in eval mode only). Call ``eval()`` first when the code must be deterministic."""
         axis = self.config.wta_axis if axis is None else axis
         k = self.config.k if k is None else k
-        if not self.training and self.config.inference_coder == "pursuit" and axis in ("bar", "atoms"):
+        coder = self.config.inference_coder if coder is None else coder
+        if not self.training and coder == "pursuit" and axis in ("bar", "atoms"):
             return self.pursue(x, k)  # one column per bar: both axes mean "k atoms per bar"
         groups = self.column_bars(int(x.shape[2])).to(x.device) if axis == "bar" else None
         code = self._encode_initial(x, k, axis, groups)

@@ -1,0 +1,91 @@
+"""Handlers of the torch-free ``sidl`` sub-commands: the offline tools and the engine benchmark.
+
+Output (a JSON summary) is printed here, in the command layer; the library modules never print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bridge import tools
+from bridge.engine import Engine
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    return Engine.load(args.model, provider=args.provider, coder=getattr(args, "coder", None))
+
+
+def _print(report: dict[str, Any]) -> int:
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def run_reconstruct(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = tools.reconstruct(engine, args.input, args.output, atoms=args.atoms,
+                               drum_map=tools.resolve_drum_map(args.drum_map))
+    return _print(report.to_dict())
+
+
+def run_denoise(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = tools.denoise(engine, args.input, args.output, amount=args.amount,
+                           drum_map=tools.resolve_drum_map(args.drum_map))
+    return _print(report.to_dict())
+
+
+def run_interpolate(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = tools.interpolate(engine, args.a, args.b, args.output, t=args.t, steps=args.steps,
+                               drum_map=tools.resolve_drum_map(args.drum_map))
+    return _print(report.to_dict())
+
+
+def run_swap(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = tools.swap(engine, args.a, args.b, args.output, atoms=args.atoms,
+                        drum_map=tools.resolve_drum_map(args.drum_map))
+    return _print(report.to_dict())
+
+
+def run_decompose(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = tools.decompose(engine, args.input, args.outdir, drum_map=tools.resolve_drum_map(args.drum_map))
+    return _print(report.to_dict())
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = tools.generate(engine, args.output, bars=args.bars, seed=args.seed, temperature=args.temperature,
+                            bpm=args.bpm, drum_map=tools.resolve_drum_map(args.drum_map))
+    return _print(report.to_dict())
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from bridge.bench import run_engine_bench
+
+    providers = tuple(args.provider.split(",")) if args.provider else None
+    streams = tuple(int(s) for s in args.streams.split(","))
+    report = run_engine_bench(args.model, windows=args.windows, warmup=args.warmup, streams=streams,
+                              threads=args.threads, providers=providers, torch_compare=not args.no_torch)
+    text = json.dumps(report, indent=2)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    if args.json:
+        print(text)
+    else:
+        for r in report["results"]:
+            if "error" in r:
+                print(f"{r['runtime']:12s} {r['provider']:26s} error: {r['error']}")
+                continue
+            print(f"{r['runtime']:12s} {r['provider']:26s} {r['coder']:8s} streams {r['streams']:3d}  "
+                  f"median {r['median_us']:9.1f} µs  p99 {r['p99_us']:9.1f} µs  p99.9 {r['p99_9_us']:9.1f} µs")
+        for ratio in report["ratios"]:
+            print(f"torch eager / onnxruntime ({ratio['coder']}, {ratio['streams']} streams): "
+                  f"median ×{ratio['torch_over_onnxruntime_median']}, p99 ×{ratio['torch_over_onnxruntime_p99']}")
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,368 @@
+"""The runtime engine: an exported sidl model on onnxruntime, shared by the live daemon and the tools.
+
+:class:`Engine` loads a model by name (bundled with the package) or by path, refuses anything that is
+not a self-contained sidl ONNX export, binds an execution provider (CUDA only when the session really
+runs on it), and turns grids into sparse codes and back. Codes are plain float32 numpy arrays
+(atoms, columns), batched as (streams, atoms, columns): the sparse-code operations in
+:mod:`bridge.ops` edit them between :meth:`Engine.encode` and :meth:`Engine.decode`.
+
+Two coders: ``network`` runs the exported encoder graph (encoder, k-WTA, refinement steps);
+``pursuit`` runs non-negative OMP (:mod:`bridge.pursuit`) over the model's atoms, read out of the
+decoder graph itself at load time so the two can never disagree. A model's metadata names its default.
+
+Thread-safety: one Engine may be used from one thread at a time (onnxruntime sessions are safe to
+share, but the engine's cached buffers are not).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bridge.codecs import codec_from_spec
+from bridge.errors import CodecMismatchError, ModelError, ParameterError
+from bridge.geometry import CodeGeometry
+from bridge.model_info import ModelInfo
+from bridge.pursuit import pursue, pursuit_patches
+
+log = logging.getLogger(__name__)
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
+ENCODER_FILE = "encoder.onnx"
+DECODER_FILE = "decoder.onnx"
+CHUNK_BARS = 16  # long grids are coded this many bars at a time (bounded memory; same code)
+MAX_MODEL_BYTES = 64 * 1024 * 1024  # the bundled drum encoder is ~10 MB; anything far larger is not ours
+PROVIDERS = ("auto", "cpu", "cuda")
+CODERS = ("network", "pursuit")
+_CUDA = "CUDAExecutionProvider"
+_CPU = "CPUExecutionProvider"
+
+
+def bundled_names() -> list[str]:
+    """Models shipped inside the package (``drums``, ``piano``)."""
+    if not BUNDLED_DIR.is_dir():
+        return []
+    return sorted(p.name for p in BUNDLED_DIR.iterdir() if (p / ENCODER_FILE).is_file() and (p / DECODER_FILE).is_file())
+
+
+def resolve_model_files(model: str | Path) -> tuple[Path, Path]:
+    """A bundled name, a folder holding encoder.onnx + decoder.onnx, or either of those two files."""
+    text = str(model)
+    if text in bundled_names():
+        return BUNDLED_DIR / text / ENCODER_FILE, BUNDLED_DIR / text / DECODER_FILE
+    path = Path(model)
+    if path.is_dir():
+        folder = path
+    elif path.is_file():
+        if path.suffix != ".onnx":
+            raise ModelError(f"model file {path} is not a .onnx file; sidl loads only ONNX exports (never pickles)")
+        if path.name not in (ENCODER_FILE, DECODER_FILE):
+            raise ModelError(f"model file {path} must be named {ENCODER_FILE} or {DECODER_FILE} (beside its twin)")
+        folder = path.parent
+    else:
+        raise ModelError(f"model {text!r} is neither a bundled model ({', '.join(bundled_names()) or 'none'}) "
+                         "nor an existing folder or .onnx file")
+    enc, dec = folder / ENCODER_FILE, folder / DECODER_FILE
+    for f in (enc, dec):
+        if not f.is_file():
+            raise ModelError(f"{folder}: missing {f.name}; a sidl model is a folder with {ENCODER_FILE} and {DECODER_FILE}")
+    return enc, dec
+
+
+def _read_model_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_MODEL_BYTES:
+        raise ModelError(f"{path}: {size} bytes is over the {MAX_MODEL_BYTES}-byte limit for a sidl model")
+    data = path.read_bytes()
+    if data[:1] == b"\x80" or data[:2] == b"PK":
+        raise ModelError(f"{path}: looks like a pickle or zip (torch checkpoint), not ONNX; export it with `sidl export`")
+    return data
+
+
+def _session_options(threads: int) -> Any:
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy cores between windows
+    so.log_severity_level = 3
+    return so
+
+
+def _requested_providers(provider: str) -> list[str]:
+    import onnxruntime as ort
+
+    if provider not in PROVIDERS:
+        raise ParameterError(f"provider must be one of {', '.join(PROVIDERS)}, got {provider!r}")
+    listed = ort.get_available_providers()
+    if provider == "cpu":
+        return [_CPU]
+    if provider == "cuda" and _CUDA not in listed:
+        raise ModelError(f"provider 'cuda' asked for, but this onnxruntime offers only {listed}; "
+                         "install sidl[gpu] (onnxruntime-gpu) on a machine with CUDA")
+    return [_CUDA, _CPU] if _CUDA in listed else [_CPU]
+
+
+def _open_session(path: Path, provider: str, threads: int) -> Any:
+    import onnxruntime as ort
+
+    providers = _requested_providers(provider)
+    data = _read_model_bytes(path)
+    try:
+        # From bytes: a graph that points at external-data side files cannot resolve them and fails.
+        session = ort.InferenceSession(data, _session_options(threads), providers=providers)
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/NoSuchFile types
+        raise ModelError(f"{path}: onnxruntime cannot load it ({type(exc).__name__}: {str(exc)[:300]})") from None
+    bound = session.get_providers()
+    if provider == "cuda" and bound[0] != _CUDA:
+        raise ModelError(f"{path}: CUDA was asked for but onnxruntime bound {bound} (CUDA libraries missing?)")
+    return session
+
+
+@dataclass
+class Decomposition:
+    """Per-atom contributions (logit units, (C, T) each) and the constant part (the decoder bias);
+    ``sum(parts.values()) + constant`` is the reconstruction's logits exactly (up to float rounding)."""
+
+    parts: dict[int, np.ndarray]
+    constant: np.ndarray
+
+
+@dataclass
+class Engine:
+    """A loaded model. Build with :meth:`load`."""
+
+    info: ModelInfo
+    encoder: Any = field(repr=False)
+    decoder: Any = field(repr=False)
+    providers: list[str]
+    coder: str
+    geometry: CodeGeometry = field(init=False)
+    codec: Any = field(init=False, repr=False)
+    _atoms: np.ndarray | None = field(default=None, init=False, repr=False)
+    _atom_bias: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.geometry = CodeGeometry(atoms=self.info.atoms, kernel=self.info.kernel, stride=self.info.stride,
+                                     steps_per_bar=self.info.steps_per_bar)
+        try:
+            self.codec = codec_from_spec(self.info.codec_spec)
+        except Exception as exc:
+            raise ModelError(f"model {self.info.name!r}: its codec spec does not match this sidl's codecs ({exc})") from None
+        if self.coder == "pursuit":
+            self._atoms, self._atom_bias = self._read_atoms()
+
+    # ------------------------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, model: str | Path = "drums", *, provider: str = "auto", threads: int = 1,
+             coder: str | None = None, warmup: int = 3) -> Engine:
+        """Load, validate against the metadata, bind providers and warm up.
+
+        ``provider``: ``auto`` (CUDA when the session really binds it, else CPU), ``cpu`` or ``cuda``
+        (an error if CUDA cannot be bound). ``threads``: onnxruntime intra-op threads (1 = lowest
+        latency for one small window). ``coder``: ``network`` or ``pursuit`` (default: the model's).
+        """
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise ParameterError(f"threads must be an integer >= 1, got {threads!r}")
+        enc_path, dec_path = resolve_model_files(model)
+        encoder = _open_session(enc_path, provider, threads)
+        decoder = _open_session(dec_path, provider, threads)
+        info = ModelInfo.from_metadata(encoder.get_modelmeta().custom_metadata_map, source=str(enc_path), role="encoder")
+        dec_info = ModelInfo.from_metadata(decoder.get_modelmeta().custom_metadata_map, source=str(dec_path), role="decoder")
+        if dec_info.weights_sha256 != info.weights_sha256:
+            raise ModelError(f"{enc_path} and {dec_path} come from different checkpoints "
+                             f"({info.weights_sha256[:12]} vs {dec_info.weights_sha256[:12]})")
+        _check_graphs(info, encoder, decoder, str(enc_path.parent))
+        chosen = info.coder if coder is None else coder
+        if chosen not in CODERS:
+            raise ParameterError(f"coder must be one of {', '.join(CODERS)}, got {chosen!r}")
+        if chosen == "pursuit" and not info.kernel == info.stride == info.steps_per_bar:
+            raise ParameterError(f"coder 'pursuit' needs bar-long atoms placed once per bar; model {info.name!r} has "
+                                 f"kernel {info.kernel}, stride {info.stride}, {info.steps_per_bar} steps per bar")
+        engine = cls(info, encoder, decoder, list(encoder.get_providers()), chosen)
+        for _ in range(warmup):
+            engine.reconstruct(np.zeros((info.in_channels, info.steps_per_bar * info.window_bars), np.float32))
+        log.info("loaded %s %s on %s (coder %s)", info.name, info.version, engine.providers[0], chosen)
+        return engine
+
+    def describe(self) -> dict[str, Any]:
+        """What was loaded and where it runs (for logs, ``/status`` and benchmarks)."""
+        return {"model": self.info.name, "version": self.info.version, "codec": self.info.codec_name,
+                "atoms": self.info.atoms, "k": self.info.k, "coder": self.coder, "providers": self.providers,
+                "window_bars": self.info.window_bars, "steps_per_bar": self.info.steps_per_bar}
+
+    # ------------------------------------------------------------------------------------ shapes
+    def _as_batch(self, grid: np.ndarray) -> tuple[np.ndarray, bool, int]:
+        """(C, T) or (N, C, T) → float32 (N, C, T') padded to whole bars; returns (batch, was_single, T)."""
+        arr = np.asarray(grid)
+        single = arr.ndim == 2
+        if single:
+            arr = arr[None]
+        if arr.ndim != 3:
+            raise ParameterError(f"grid must be (channels, steps) or (streams, channels, steps), got shape {arr.shape}")
+        if arr.shape[1] != self.info.in_channels:
+            raise CodecMismatchError(
+                f"grid has {arr.shape[1]} channels but model {self.info.name!r} expects {self.info.in_channels} "
+                f"(the {self.info.codec_name} codec)")
+        t = arr.shape[2]
+        if t == 0:
+            raise ParameterError("grid has no steps")
+        spb = self.info.steps_per_bar
+        padded = -(-t // spb) * spb
+        arr = arr.astype(np.float32, copy=False)
+        if padded != t:
+            arr = np.pad(arr, ((0, 0), (0, 0), (0, padded - t)))
+        if not np.isfinite(arr).all():
+            raise ParameterError("grid holds NaN or infinite values")
+        return np.ascontiguousarray(arr), single, t
+
+    def _check_code(self, code: np.ndarray) -> tuple[np.ndarray, bool]:
+        arr = np.asarray(code, dtype=np.float32)
+        single = arr.ndim == 2
+        if single:
+            arr = arr[None]
+        if arr.ndim != 3 or arr.shape[1] != self.info.atoms:
+            raise ParameterError(f"code must be ({self.info.atoms}, columns) or (streams, {self.info.atoms}, columns), "
+                                 f"got shape {np.shape(code)}")
+        min_cols = self.info.kernel // self.info.stride
+        if arr.shape[2] < min_cols:
+            raise ParameterError(f"code needs at least {min_cols} columns, got {arr.shape[2]}")
+        return np.ascontiguousarray(arr), single
+
+    def steps_for_columns(self, columns: int) -> int:
+        """Grid steps a code of ``columns`` columns decodes to."""
+        return (columns - self.info.kernel // self.info.stride + 1) * self.info.stride
+
+    # ------------------------------------------------------------------------------------ coding
+    def encode(self, grid: np.ndarray, k: int | None = None, *, coder: str | None = None) -> np.ndarray:
+        """Sparse code of a grid (padded with silence to whole bars): (atoms, columns), or batched.
+
+        ``k``: winners per competition set of the model's WTA axis (atoms per bar for the shipped
+        drum and piano models); default the trained k.
+        """
+        k = self.info.k if k is None else k
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ParameterError(f"k must be an integer >= 1, got {k!r}")
+        coder = self.coder if coder is None else coder
+        batch, single, _ = self._as_batch(grid)
+        if coder == "pursuit":
+            if self._atoms is None:
+                self._atoms, self._atom_bias = self._read_atoms()
+            patches = pursuit_patches(batch, self.info.kernel)
+            code = pursue(patches, self._atoms, int(k), self._atom_bias).transpose(0, 2, 1)
+            code = np.ascontiguousarray(code)
+        elif coder == "network":
+            code = self._encode_network(batch, int(k))
+        else:
+            raise ParameterError(f"coder must be one of {', '.join(CODERS)}, got {coder!r}")
+        return code[0] if single else code
+
+    def _run_encoder(self, batch: np.ndarray, k: int) -> np.ndarray:
+        return self.encoder.run(["code"], {"grid": batch, "k": np.array(k, dtype=np.int64)})[0]
+
+    def _encode_network(self, batch: np.ndarray, k: int) -> np.ndarray:
+        """The encoder graph, on long grids chunk by chunk with ``context_bars`` of context each side.
+
+        The per-bar and per-column WTAs are local, so every chunk's central bars get exactly the code
+        the whole grid would; the graph's per-bar competition costs memory quadratic in the length,
+        which chunking keeps bounded. Top-k over time is global: never chunked.
+        """
+        spb, ctx = self.info.steps_per_bar, self.info.context_bars
+        n_bars = batch.shape[2] // spb
+        if self.info.wta_axis == "time" or n_bars <= CHUNK_BARS + 2 * ctx:
+            return self._run_encoder(batch, k)
+        steps = batch.shape[2]
+        bars = self.geometry.column_bars(steps)
+        out = np.zeros((batch.shape[0], self.info.atoms, len(bars)), np.float32)
+        for first in range(0, n_bars, CHUNK_BARS):
+            last = min(n_bars, first + CHUNK_BARS)
+            lo, hi = max(0, first - ctx), min(n_bars, last + ctx)
+            part = self._run_encoder(np.ascontiguousarray(batch[:, :, lo * spb : hi * spb]), k)
+            columns = np.arange(part.shape[2]) + lo * spb // self.info.stride
+            central = (bars[columns] >= first) & (bars[columns] < last)
+            out[:, :, columns[central]] = part[:, :, central]
+        return out
+
+    def decode_logits(self, code: np.ndarray) -> np.ndarray:
+        """Linear dictionary sum plus decoder bias, (C, T) or batched."""
+        arr, single = self._check_code(code)
+        logits = self.decoder.run(["logits"], {"code": arr})[0]
+        return logits[0] if single else logits
+
+    def decode(self, code: np.ndarray) -> np.ndarray:
+        """Code → grid in codec units, (C, T) or batched."""
+        arr, single = self._check_code(code)
+        grid = self.decoder.run(["grid"], {"code": arr})[0]
+        return grid[0] if single else grid
+
+    def reconstruct(self, grid: np.ndarray, k: int | None = None) -> np.ndarray:
+        """decode(encode(grid)), cropped back to the grid's own length."""
+        _, _, t = self._as_batch(grid)
+        out = self.decode(self.encode(grid, k))
+        return out[..., :t]
+
+    def decompose(self, code: np.ndarray) -> Decomposition:
+        """What each active atom contributes (one stream's code, (atoms, columns))."""
+        arr, single = self._check_code(code)
+        if not single and arr.shape[0] != 1:
+            raise ParameterError(f"decompose takes one stream's code, got {arr.shape[0]} streams")
+        arr = arr[0]
+        active = np.flatnonzero(np.abs(arr).sum(axis=1))
+        constant = self.decode_logits(np.zeros_like(arr))
+        if len(active) == 0:
+            return Decomposition({}, constant)
+        stack = np.zeros((len(active),) + arr.shape, np.float32)
+        stack[np.arange(len(active)), active] = arr[active]
+        logits = self.decode_logits(stack) - constant[None]
+        return Decomposition({int(a): logits[i] for i, a in enumerate(active)}, constant)
+
+    def activate(self, logits: np.ndarray) -> np.ndarray:
+        """Logits → codec units (what the decoder's ``grid`` output applies), for decomposed parts."""
+        if self.info.output == "linear":
+            return logits
+        g = self.info.in_channels // 3
+        out = 1.0 / (1.0 + np.exp(-logits))
+        if self.info.layout == "drums":
+            out[..., 2 * g :, :] = 0.5 * np.tanh(logits[..., 2 * g :, :])
+        return out.astype(np.float32)
+
+    # ------------------------------------------------------------------------------------ internals
+    def _read_atoms(self) -> tuple[np.ndarray, np.ndarray]:
+        """The dictionary as (atoms, C·kernel) rows and the per-patch bias, decoded from the decoder
+        graph (one identity code) rather than stored twice."""
+        a, kernel = self.info.atoms, self.info.kernel
+        eye = np.eye(a, dtype=np.float32)[None]  # atom j alone in column j
+        logits = self.decoder.run(["logits"], {"code": eye})[0][0]  # (C, a·kernel)
+        bias = self.decoder.run(["logits"], {"code": np.zeros((1, a, 1), np.float32)})[0][0]  # (C, kernel)
+        c = self.info.in_channels
+        atoms = (logits.reshape(c, a, kernel) - bias[:, None, :]).transpose(1, 0, 2).reshape(a, c * kernel)
+        return atoms.astype(np.float32), bias.reshape(-1).astype(np.float32)
+
+
+def _check_graphs(info: ModelInfo, encoder: Any, decoder: Any, source: str) -> None:
+    """The graphs' declared inputs and outputs must be the ones the metadata describes."""
+    def shape_of(items: Sequence[Any], name: str, what: str) -> list[Any]:
+        for item in items:
+            if item.name == name:
+                return list(item.shape)
+        raise ModelError(f"{source}: the {what} has no {name!r} (found {[i.name for i in items]})")
+
+    checks = [
+        (shape_of(encoder.get_inputs(), "grid", "encoder input"), 1, info.in_channels, "encoder input 'grid' channels"),
+        (shape_of(encoder.get_outputs(), "code", "encoder output"), 1, info.atoms, "encoder output 'code' atoms"),
+        (shape_of(decoder.get_inputs(), "code", "decoder input"), 1, info.atoms, "decoder input 'code' atoms"),
+        (shape_of(decoder.get_outputs(), "grid", "decoder output"), 1, info.in_channels, "decoder output 'grid' channels"),
+        (shape_of(decoder.get_outputs(), "logits", "decoder output"), 1, info.in_channels, "decoder output 'logits' channels"),
+    ]
+    shape_of(encoder.get_inputs(), "k", "encoder input")
+    for shape, axis, expected, what in checks:
+        if len(shape) != 3 or shape[axis] != expected:
+            raise ModelError(f"{source}: {what} is {shape} but the metadata says {expected}; the file contradicts itself")

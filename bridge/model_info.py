@@ -1,0 +1,117 @@
+"""What an exported sidl model says about itself: the metadata inside both of its ONNX graphs.
+
+Every key is stored under ``sidl.`` in the ONNX ``metadata_props`` (strings; structured values as
+JSON). :meth:`ModelInfo.from_metadata` refuses a file whose metadata is missing, malformed or from an
+unknown format version, naming the key and what was expected, so the engine never guesses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bridge.errors import ModelError
+
+METADATA_PREFIX = "sidl."
+FORMAT = "sidl-onnx/1"
+ROLES = ("encoder", "decoder")
+
+_INT_FIELDS = ("in_channels", "atoms", "kernel", "stride", "steps_per_bar", "k", "window_bars", "context_bars", "opset")
+_STR_FIELDS = ("name", "version", "weights_sha256", "layout", "wta_axis", "output", "coder", "training_data")
+_JSON_FIELDS = ("codec_spec", "extra")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Geometry, codec and provenance of one exported model (shared by its encoder and decoder)."""
+
+    name: str
+    version: str
+    weights_sha256: str
+    codec_spec: dict[str, Any]
+    layout: str
+    in_channels: int
+    atoms: int
+    kernel: int
+    stride: int
+    steps_per_bar: int
+    k: int
+    wta_axis: str
+    output: str
+    coder: str
+    window_bars: int
+    # bars either side of a stretch that can change its code (receptive field of encoder and
+    # refinement): long grids are coded in chunks with this much context, giving the same code
+    context_bars: int
+    training_data: str
+    opset: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def codec_name(self) -> str:
+        return str(self.codec_spec.get("name"))
+
+    def to_metadata(self, role: str) -> dict[str, str]:
+        """``metadata_props`` entries for the graph playing ``role`` (encoder or decoder)."""
+        if role not in ROLES:
+            raise ModelError(f"role must be one of {ROLES}, got {role!r}")
+        out = {f"{METADATA_PREFIX}format": FORMAT, f"{METADATA_PREFIX}role": role}
+        for key, value in asdict(self).items():
+            out[METADATA_PREFIX + key] = json.dumps(value, sort_keys=True) if key in _JSON_FIELDS else str(value)
+        return out
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, str], *, source: str, role: str) -> ModelInfo:
+        """Parse and validate; ``source`` names the file in errors, ``role`` is what it must be."""
+        def get(key: str) -> str:
+            full = METADATA_PREFIX + key
+            if full not in meta:
+                raise ModelError(f"{source}: metadata key {full!r} is missing; not a model exported by `sidl export`")
+            return meta[full]
+
+        if get("format") != FORMAT:
+            raise ModelError(f"{source}: metadata format {get('format')!r} is not {FORMAT!r}; re-export with this sidl")
+        if get("role") != role:
+            raise ModelError(f"{source}: this graph is the model's {get('role')!r}, expected the {role!r}")
+        values: dict[str, Any] = {}
+        for key in _STR_FIELDS:
+            values[key] = get(key)
+        for key in _INT_FIELDS:
+            raw = get(key)
+            try:
+                values[key] = int(raw)
+            except ValueError:
+                raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be an integer, got {raw!r}") from None
+            if values[key] < 1:
+                raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be >= 1, got {values[key]}")
+        for key in _JSON_FIELDS:
+            raw = get(key)
+            try:
+                parsed = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} is not valid JSON ({exc})") from None
+            if not isinstance(parsed, dict):
+                raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be a JSON object, got {raw[:40]!r}")
+            values[key] = parsed
+        info = cls(**values)
+        info.check(source)
+        return info
+
+    def check(self, source: str) -> None:
+        """Internal consistency: the geometry the engine relies on."""
+        if self.kernel % self.stride or self.steps_per_bar % self.stride:
+            raise ModelError(f"{source}: kernel {self.kernel} and steps_per_bar {self.steps_per_bar} must be "
+                             f"multiples of stride {self.stride}")
+        if self.wta_axis not in ("atoms", "time", "bar"):
+            raise ModelError(f"{source}: wta_axis must be atoms, time or bar, got {self.wta_axis!r}")
+        if self.coder not in ("network", "pursuit"):
+            raise ModelError(f"{source}: coder must be network or pursuit, got {self.coder!r}")
+        if self.coder == "pursuit" and not self.kernel == self.stride == self.steps_per_bar:
+            raise ModelError(f"{source}: coder 'pursuit' needs kernel == stride == steps_per_bar")
+        if self.output not in ("linear", "activated"):
+            raise ModelError(f"{source}: output must be linear or activated, got {self.output!r}")
+        if self.in_channels != self.codec_spec.get("channels"):
+            raise ModelError(f"{source}: model has {self.in_channels} input channels but its codec spec says "
+                             f"{self.codec_spec.get('channels')}")

@@ -1,0 +1,229 @@
+"""The offline MIDI tools (the paper's applications), on an :class:`~bridge.engine.Engine`.
+
+Each tool reads MIDI files, works on sparse codes, and writes MIDI that keeps the input's tempo map
+and meter (the first input's, for tools with two): one drum track on channel 10 for drums, one piano
+track on channel 1 for piano. Inputs are checked before any work: unreadable or empty files, meters
+the codec cannot handle and files made for the other model (a piano file given to the drum model)
+fail with a message that says so, and nothing is written.
+
+Two inputs of different lengths (interpolate, swap): the second is looped or cut to the first's
+length, as a groove would be looped in a DAW.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bridge import ops
+from bridge.codecs import DRUM_CLASSES, DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
+from bridge.engine import Engine
+from bridge.errors import CodecMismatchError, MidiFileError, ModelError, ParameterError
+
+log = logging.getLogger(__name__)
+
+DRUM_CHANNEL = 9  # 0-based: MIDI channel 10
+DRUM_PITCHES = frozenset(p for c in DRUM_CLASSES for p in c.pitches)
+
+
+@dataclass
+class Loaded:
+    """A MIDI file read for a model: its score, its grid, and its length in steps."""
+
+    path: Path
+    score: Score
+    grid: np.ndarray
+    steps: int
+
+
+@dataclass
+class ToolReport:
+    """What a tool wrote and measured (printed as JSON by the CLI)."""
+
+    outputs: list[Path] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outputs": [str(p) for p in self.outputs], **self.details}
+
+
+def load_for(engine: Engine, path: str | Path) -> Loaded:
+    """Read ``path`` and encode it with the model's codec, refusing files made for the other codec."""
+    p = Path(path)
+    if not p.is_file():
+        raise MidiFileError(f"{p}: no such file")
+    score = load_score(p)
+    if not score.notes:
+        raise MidiFileError(f"{p}: the file has no notes")
+    codec_name = engine.info.codec_name
+    on_drum_channel = sum(1 for n in score.notes if n.channel == DRUM_CHANNEL)
+    if codec_name == "piano" and on_drum_channel > len(score.notes) // 2:
+        raise CodecMismatchError(f"{p}: {on_drum_channel} of {len(score.notes)} notes are on the drum channel (10); "
+                                 f"this looks like a drum file, and model {engine.info.name!r} is a piano model "
+                                 "(try --model drums)")
+    if codec_name == "drums" and on_drum_channel <= len(score.notes) // 2:
+        known = sum(1 for n in score.notes if n.pitch in DRUM_PITCHES)
+        if 2 * known < len(score.notes):
+            raise CodecMismatchError(
+                f"{p}: only {known} of {len(score.notes)} notes have drum-class pitches and {on_drum_channel} are "
+                f"on channel 10; this looks like a melodic/piano file, and model {engine.info.name!r} is a drum "
+                "model (try --model piano)")
+    grid = np.asarray(engine.codec.encode(score).array, dtype=np.float32)
+    if not (grid[: engine.info.in_channels // 3] > 0.5).any():
+        raise MidiFileError(f"{p}: none of its notes is one the {codec_name} codec can use")
+    return Loaded(p, score, grid, grid.shape[1])
+
+
+def _to_score(engine: Engine, grid: np.ndarray, like: Score | None, *, drum_map: DrumMap | None = None,
+              bpm: float = 120.0) -> Score:
+    tempo = like.tempo_map if like is not None else TempoMap.constant(bpm)
+    if engine.info.codec_name == "drums":
+        kwargs: dict[str, Any] = {"tempo_map": tempo}
+        if drum_map is not None:
+            kwargs["drum_map"] = drum_map
+        return engine.codec.decode(grid, **kwargs)
+    signatures = list(like.time_signatures) if like is not None else [TimeSignature(0.0, 4, 4)]
+    return engine.codec.decode(grid, tempo_map=tempo, time_signatures=signatures)
+
+
+def _write(engine: Engine, grid: np.ndarray, out: str | Path, like: Score | None, *,
+           drum_map: DrumMap | None = None, bpm: float = 120.0) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in (".mid", ".midi"):
+        raise ParameterError(f"output file must end in .mid or .midi, got {out}")
+    score = _to_score(engine, grid, like, drum_map=drum_map, bpm=bpm)
+    return save_score(score, out, track_name=f"sidl {engine.info.name}")
+
+
+def _bars(engine: Engine, steps: int) -> np.ndarray:
+    spb = engine.info.steps_per_bar
+    return engine.geometry.column_bars(-(-steps // spb) * spb)
+
+
+def _fit_length(grid: np.ndarray, steps: int) -> np.ndarray:
+    """Loop or cut ``grid`` to ``steps`` steps (the second input of a two-input tool)."""
+    if grid.shape[1] >= steps:
+        return grid[:, :steps]
+    reps = -(-steps // grid.shape[1])
+    return np.tile(grid, (1, reps))[:, :steps]
+
+
+def resolve_drum_map(name_or_path: str | None) -> DrumMap | None:
+    return None if name_or_path is None else get_drum_map(name_or_path)
+
+
+# ------------------------------------------------------------------------------------------ tools
+def reconstruct(engine: Engine, inp: str | Path, out: str | Path, *, atoms: int | None = None,
+                drum_map: DrumMap | None = None) -> ToolReport:
+    """Code the file with ``atoms`` atoms per bar (default: the model's k) and play the code back."""
+    src = load_for(engine, inp)
+    k = engine.info.k if atoms is None else atoms
+    code = engine.encode(src.grid, k)
+    grid = engine.decode(code)[:, : src.steps]
+    path = _write(engine, grid, out, src.score, drum_map=drum_map)
+    return ToolReport([path], {"atoms_per_bar": k, "active_entries": int(np.count_nonzero(code)),
+                               "bars": int(-(-src.steps // engine.info.steps_per_bar))})
+
+
+def default_denoise_amount(engine: Engine) -> float:
+    """The amount tuned on the validation split at export time (0 if the model has none)."""
+    return float((engine.info.extra.get("denoise") or {}).get("amount", 0.0))
+
+
+def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float | None = None,
+            drum_map: DrumMap | None = None) -> ToolReport:
+    """Reconstruct with fewer, stronger atoms: weak atoms that explain stray hits are dropped."""
+    src = load_for(engine, inp)
+    amount = default_denoise_amount(engine) if amount is None else amount
+    code = engine.encode(src.grid)
+    cleaned = ops.denoise(code, amount, k=engine.info.k, column_bars=_bars(engine, src.steps))
+    grid = engine.decode(cleaned)[:, : src.steps]
+    path = _write(engine, grid, out, src.score, drum_map=drum_map)
+    return ToolReport([path], {"amount": amount, "active_before": int(np.count_nonzero(code)),
+                               "active_after": int(np.count_nonzero(cleaned))})
+
+
+def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *, t: float = 0.5,
+                steps: int | None = None, drum_map: DrumMap | None = None) -> ToolReport:
+    """Morph from groove A (t = 0) to groove B (t = 1); with ``steps`` = N, write N files at
+    t = 0, 1/(N−1), …, 1 named OUT-00.mid, OUT-01.mid, …"""
+    src_a, src_b = load_for(engine, a), load_for(engine, b)
+    grid_b = _fit_length(src_b.grid, src_a.steps)
+    code_a, code_b = engine.encode(src_a.grid), engine.encode(grid_b)
+    bars = _bars(engine, src_a.steps)
+    if steps is None:
+        ts = [t]
+        paths = [Path(out)]
+    else:
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+            raise ParameterError(f"--steps must be an integer >= 2, got {steps!r}")
+        ts = [i / (steps - 1) for i in range(steps)]
+        base = Path(out)
+        paths = [base.with_name(f"{base.stem}-{i:02d}{base.suffix}") for i in range(steps)]
+    written = []
+    for value, path in zip(ts, paths):
+        code = ops.interpolate(code_a, code_b, value, k=engine.info.k, column_bars=bars)
+        written.append(_write(engine, engine.decode(code)[:, : src_a.steps], path, src_a.score, drum_map=drum_map))
+    return ToolReport(written, {"t": ts})
+
+
+def swap(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *, atoms: int = 1,
+         drum_map: DrumMap | None = None) -> ToolReport:
+    """Groove A with its ``atoms`` strongest atoms per bar replaced by B's strongest."""
+    src_a, src_b = load_for(engine, a), load_for(engine, b)
+    grid_b = _fit_length(src_b.grid, src_a.steps)
+    bars = _bars(engine, src_a.steps)
+    code = ops.swap(engine.encode(src_a.grid), engine.encode(grid_b), atoms, column_bars=bars)
+    path = _write(engine, engine.decode(code)[:, : src_a.steps], out, src_a.score, drum_map=drum_map)
+    return ToolReport([path], {"swapped_per_bar": atoms})
+
+
+def decompose(engine: Engine, inp: str | Path, out_dir: str | Path, *, drum_map: DrumMap | None = None) -> ToolReport:
+    """One MIDI file per active atom (what that atom alone plays) plus ``sum.mid`` (the
+    reconstruction: the parts' grids add up to it exactly) and ``atoms.json`` (where each atom sits)."""
+    src = load_for(engine, inp)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    code = engine.encode(src.grid)
+    parts = engine.decompose(code)
+    bars = _bars(engine, src.steps)
+    written = []
+    listing = []
+    for atom, contribution in sorted(parts.parts.items()):
+        grid = engine.activate(contribution + parts.constant)[:, : src.steps]
+        written.append(_write(engine, grid, out / f"atom-{atom:04d}.mid", src.score, drum_map=drum_map))
+        columns = np.flatnonzero(code[atom])
+        listing.append({"atom": atom, "file": written[-1].name,
+                        "bars": sorted({int(bars[c]) for c in columns}),
+                        "activations": [round(float(code[atom, c]), 4) for c in columns]})
+    total = engine.activate(sum(parts.parts.values(), parts.constant))[:, : src.steps]
+    written.append(_write(engine, total, out / "sum.mid", src.score, drum_map=drum_map))
+    (out / "atoms.json").write_text(json.dumps({"model": engine.info.name, "atoms": listing}, indent=2) + "\n")
+    return ToolReport(written, {"active_atoms": len(parts.parts), "listing": str(out / "atoms.json")})
+
+
+def generate(engine: Engine, out: str | Path, *, bars: int = 8, seed: int | None = None, temperature: float = 1.0,
+             bpm: float = 120.0, drum_map: DrumMap | None = None) -> ToolReport:
+    """A new pattern sampled from how often and how strongly each atom fires in the training data."""
+    if isinstance(bars, bool) or not isinstance(bars, int) or bars < 1:
+        raise ParameterError(f"bars must be an integer >= 1, got {bars!r}")
+    if not 20.0 <= bpm <= 400.0:
+        raise ParameterError(f"bpm must be within 20..400, got {bpm}")
+    raw = engine.info.extra.get("atom_stats")
+    if not raw:
+        raise ModelError(f"model {engine.info.name!r} carries no atom statistics; re-export it with "
+                         "`sidl export ... --stats-data DIR`")
+    stats = ops.AtomStats.from_dict(raw)
+    steps = bars * engine.info.steps_per_bar
+    n_columns = engine.geometry.code_length(steps)
+    code = ops.generate(stats, n_columns, k=engine.info.k, column_bars=engine.geometry.column_bars(steps),
+                        temperature=temperature, seed=seed)
+    grid = engine.decode(code)[:, :steps]
+    path = _write(engine, grid, out, None, drum_map=drum_map, bpm=bpm)
+    return ToolReport([path], {"bars": bars, "seed": seed, "temperature": temperature,
+                               "active_entries": int(np.count_nonzero(code))})
