@@ -28,10 +28,12 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], int]
 
 
-def synthetic_windows(engine: Engine, count: int, streams: int, seed: int = 0) -> np.ndarray:
-    """(count, streams, C, T) grids of one live window each, sparse like real playing."""
+def synthetic_windows(engine: Engine, count: int, streams: int, seed: int = 0, bars: int | None = None) -> np.ndarray:
+    """(count, streams, C, T) grids of one live window each (``bars`` long, default the model's
+    window), sparse like real playing."""
     rng = np.random.default_rng(seed)
-    c, t = engine.info.in_channels, engine.info.steps_per_bar * engine.info.window_bars
+    c = engine.info.in_channels
+    t = engine.info.steps_per_bar * (engine.info.window_bars if bars is None else bars)
     g = c // 3
     hits = (rng.random((count, streams, g, t)) < 0.15).astype(np.float32)
     vel = hits * rng.uniform(0.2, 1.0, hits.shape).astype(np.float32)
@@ -61,8 +63,7 @@ def time_steps(step: Callable[[np.ndarray], Any], windows: np.ndarray, warmup: i
     return percentiles_us(samples)
 
 
-def engine_step(engine: Engine, coder: str, amount: float = 0.5) -> Callable[[np.ndarray], np.ndarray]:
-    bars = engine.geometry.column_bars(engine.info.steps_per_bar * engine.info.window_bars)
+def engine_step(engine: Engine, coder: str, bars: np.ndarray, amount: float = 0.5) -> Callable[[np.ndarray], np.ndarray]:
     k = engine.info.k
 
     def step(batch: np.ndarray) -> np.ndarray:
@@ -103,7 +104,8 @@ def torch_step(checkpoint: str, coder: str, threads: int, bars: np.ndarray,
 
 def run_engine_bench(model: str = "drums", *, windows: int = 10_000, warmup: int = 200, streams: tuple[int, ...] = (1, 16),
                      threads: int = 1, providers: tuple[str, ...] | None = None, torch_compare: bool = True,
-                     coders: tuple[str, ...] | None = None, seed: int = 0) -> dict[str, Any]:
+                     coders: tuple[str, ...] | None = None, window_bars: int | None = None,
+                     seed: int = 0) -> dict[str, Any]:
     """Every configuration in one run; returns the JSON-able report (see module docstring)."""
     if windows < 1 or warmup < 0:
         raise ParameterError(f"windows must be >= 1 and warmup >= 0, got {windows} and {warmup}")
@@ -114,8 +116,11 @@ def run_engine_bench(model: str = "drums", *, windows: int = 10_000, warmup: int
     results: list[dict[str, Any]] = []
     base = Engine.load(model, provider="cpu", threads=threads)
     all_coders = coders or (("pursuit", "network") if base.info.coder == "pursuit" else ("network",))
-    data = {n: synthetic_windows(base, windows, n, seed) for n in streams}
-    window_steps = base.info.steps_per_bar * base.info.window_bars
+    n_bars = base.info.window_bars if window_bars is None else window_bars
+    if n_bars < 1:
+        raise ParameterError(f"window_bars must be >= 1, got {n_bars}")
+    data = {n: synthetic_windows(base, windows, n, seed, n_bars) for n in streams}
+    window_steps = base.info.steps_per_bar * n_bars
     bars = base.geometry.column_bars(window_steps)
     log.info("bench %s: %d windows of %d steps", model, windows, window_steps)
     for provider in wanted:
@@ -126,7 +131,7 @@ def run_engine_bench(model: str = "drums", *, windows: int = 10_000, warmup: int
             continue
         for coder in all_coders:
             for n in streams:
-                stats = time_steps(engine_step(engine, coder), data[n], warmup)
+                stats = time_steps(engine_step(engine, coder, bars), data[n], warmup)
                 results.append({"runtime": "onnxruntime", "provider": engine.providers[0], "coder": coder,
                                 "streams": n, **stats})
     if torch_compare:

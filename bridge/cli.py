@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--model", default="drums", help="bundled model name or exported model folder (default drums)")
     bench.add_argument("--windows", type=int, default=10_000, help="timed windows per configuration (default 10000)")
     bench.add_argument("--warmup", type=int, default=200, help="untimed windows first (default 200)")
+    bench.add_argument("--window-bars", type=int, help="bars per window (default: the model's training window)")
     bench.add_argument("--streams", default="1,16", help="stream counts batched per call (default 1,16)")
     bench.add_argument("--threads", type=int, default=1, help="onnxruntime/torch threads (default 1)")
     bench.add_argument("--provider", help="comma list of providers to time (auto: cuda when available, and cpu)")

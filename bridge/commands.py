@@ -70,7 +70,8 @@ def run_bench(args: argparse.Namespace) -> int:
     providers = tuple(args.provider.split(",")) if args.provider else None
     streams = tuple(int(s) for s in args.streams.split(","))
     report = run_engine_bench(args.model, windows=args.windows, warmup=args.warmup, streams=streams,
-                              threads=args.threads, providers=providers, torch_compare=not args.no_torch)
+                              threads=args.threads, providers=providers, torch_compare=not args.no_torch,
+                              window_bars=args.window_bars)
     text = json.dumps(report, indent=2)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:

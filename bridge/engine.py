@@ -28,7 +28,7 @@ from bridge.codecs import codec_from_spec
 from bridge.errors import CodecMismatchError, ModelError, ParameterError
 from bridge.geometry import CodeGeometry
 from bridge.model_info import ModelInfo
-from bridge.pursuit import pursue, pursuit_patches
+from bridge.pursuit import Pursuer, pursuit_patches
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ class Engine:
     coder: str
     geometry: CodeGeometry = field(init=False)
     codec: Any = field(init=False, repr=False)
-    _atoms: np.ndarray | None = field(default=None, init=False, repr=False)
-    _atom_bias: np.ndarray | None = field(default=None, init=False, repr=False)
+    _pursuer: Pursuer | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.geometry = CodeGeometry(atoms=self.info.atoms, kernel=self.info.kernel, stride=self.info.stride,
@@ -158,7 +157,7 @@ class Engine:
         except Exception as exc:
             raise ModelError(f"model {self.info.name!r}: its codec spec does not match this sidl's codecs ({exc})") from None
         if self.coder == "pursuit":
-            self._atoms, self._atom_bias = self._read_atoms()
+            self._pursuer = Pursuer(*self._read_atoms())
 
     # ------------------------------------------------------------------------------------ loading
     @classmethod
@@ -254,10 +253,13 @@ class Engine:
         coder = self.coder if coder is None else coder
         batch, single, _ = self._as_batch(grid)
         if coder == "pursuit":
-            if self._atoms is None:
-                self._atoms, self._atom_bias = self._read_atoms()
+            if self._pursuer is None:
+                if self.info.kernel != self.info.stride:
+                    raise ParameterError(f"coder 'pursuit' needs kernel == stride; model {self.info.name!r} has "
+                                         f"kernel {self.info.kernel}, stride {self.info.stride}")
+                self._pursuer = Pursuer(*self._read_atoms())
             patches = pursuit_patches(batch, self.info.kernel)
-            code = pursue(patches, self._atoms, int(k), self._atom_bias).transpose(0, 2, 1)
+            code = self._pursuer.code(patches, int(k)).transpose(0, 2, 1)
             code = np.ascontiguousarray(code)
         elif coder == "network":
             code = self._encode_network(batch, int(k))
@@ -291,16 +293,31 @@ class Engine:
             out[:, :, columns[central]] = part[:, :, central]
         return out
 
+    def _decode_sparse(self, arr: np.ndarray) -> np.ndarray:
+        """Bar-long atoms placed once per bar: the decoder is a sum of a few atoms per column, done
+        directly on the non-zero entries (the decoder graph's own atoms; equal up to rounding)."""
+        assert self._pursuer is not None
+        n, _, cols = arr.shape
+        c, kernel = self.info.in_channels, self.info.kernel
+        patches = self._pursuer.decode(arr.transpose(0, 2, 1))  # (n, cols, C·kernel)
+        return patches.reshape(n, cols, c, kernel).transpose(0, 2, 1, 3).reshape(n, c, cols * kernel)
+
     def decode_logits(self, code: np.ndarray) -> np.ndarray:
         """Linear dictionary sum plus decoder bias, (C, T) or batched."""
         arr, single = self._check_code(code)
-        logits = self.decoder.run(["logits"], {"code": arr})[0]
+        if self._pursuer is not None:
+            logits = self._decode_sparse(arr)
+        else:
+            logits = self.decoder.run(["logits"], {"code": arr})[0]
         return logits[0] if single else logits
 
     def decode(self, code: np.ndarray) -> np.ndarray:
         """Code → grid in codec units, (C, T) or batched."""
         arr, single = self._check_code(code)
-        grid = self.decoder.run(["grid"], {"code": arr})[0]
+        if self._pursuer is not None and self.info.output == "linear":
+            grid = self._decode_sparse(arr)
+        else:
+            grid = self.decoder.run(["grid"], {"code": arr})[0]
         return grid[0] if single else grid
 
     def reconstruct(self, grid: np.ndarray, k: int | None = None) -> np.ndarray:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bridge.errors import ParameterError
-from bridge.sparse import topk_bar
+from bridge.sparse import keep_ranked, topk_bar
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +64,6 @@ def _atom_indices(code: np.ndarray, atoms: Iterable[int]) -> list[int]:
     return out
 
 
-def _bar_peak(code: np.ndarray, column_bars: np.ndarray) -> np.ndarray:
-    """Strongest activation of each column's bar, broadcast to (…, 1, columns)."""
-    bars = np.asarray(column_bars)
-    col_max = code.max(axis=-2)  # (…, columns)
-    n_bars = int(bars.max()) + 1 if bars.size else 0
-    peak = np.zeros(col_max.shape[:-1] + (n_bars,), np.float32)
-    np.maximum.at(peak, (..., bars), col_max)
-    return peak[..., bars][..., None, :]
-
-
 def denoise(code: np.ndarray, amount: float, *, k: int, column_bars: np.ndarray,
             threshold: float | None = None) -> np.ndarray:
     """Keep fewer, stronger atoms.
@@ -88,10 +78,8 @@ def denoise(code: np.ndarray, amount: float, *, k: int, column_bars: np.ndarray,
     k = _k(k)
     limit = 0.5 * amount if threshold is None else _unit("threshold", threshold)
     keep = max(1, int(round(k - amount * (k - 1))))
-    out = topk_bar(arr, keep, column_bars)
-    if limit > 0:
-        out = np.where(out >= limit * _bar_peak(out, column_bars), out, np.float32(0)).astype(np.float32)
-    return out
+    out = keep_ranked(arr if arr.ndim == 3 else arr[None], column_bars, keep, limit)
+    return out if arr.ndim == 3 else out[0]
 
 
 def interpolate(code_a: np.ndarray, code_b: np.ndarray, t: float, *, k: int, column_bars: np.ndarray) -> np.ndarray:

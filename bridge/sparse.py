@@ -52,29 +52,49 @@ def topk_time(a: np.ndarray, k: int) -> np.ndarray:
     return _finish(arr, _topk_mask(arr, int(k), 2), single)
 
 
-def topk_bar(a: np.ndarray, k: int, column_bars: np.ndarray) -> np.ndarray:
-    """The k largest positive entries over (atoms × columns) of each bar."""
-    arr, single = _prepare(a, k)
+def _ranked_entries(arr: np.ndarray, column_bars: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """Positive entries of a (streams, atoms, columns) code in (stream, bar, −value, atom, column)
+    order: returns their (stream, atom, column) indices, each entry's rank within its bar, and the
+    value of the strongest entry of its bar."""
     bars = np.asarray(column_bars)
     n, atoms, cols = arr.shape
     if bars.shape != (cols,) or not np.issubdtype(bars.dtype, np.integer):
         raise ParameterError(f"column_bars must be {cols} integers (one per column), got shape {bars.shape}, "
                              f"dtype {bars.dtype}")
-    if cols == 0:
-        return arr[0].copy() if single else arr.copy()
-    if bars.min() < 0:
+    if cols and bars.min() < 0:
         raise ParameterError(f"column_bars must be >= 0, got minimum {int(bars.min())}")
-    flat = arr.reshape(n, atoms * cols)  # entry e = atom * cols + column, as in models.wta
-    entry_bar = np.tile(bars, atoms)
-    mask = np.zeros_like(flat, dtype=bool)
-    for bar in np.unique(bars):
-        entries = np.flatnonzero(entry_bar == bar)
-        if k >= len(entries):
-            mask[:, entries] = True
-            continue
-        order = np.argsort(-flat[:, entries], axis=1, kind="stable")[:, : int(k)]
-        np.put_along_axis(mask, entries[order], True, axis=1)
-    return _finish(arr, mask.reshape(n, atoms, cols), single)
+    stream, atom, col = np.nonzero(arr > 0)
+    values = arr[stream, atom, col]
+    group = stream * (int(bars.max()) + 1 if cols else 1) + bars[col]
+    order = np.lexsort((col, atom, -values, group))  # the last key sorts first
+    g = group[order]
+    position = np.arange(len(g))
+    start = np.maximum.accumulate(np.where(np.r_[True, g[1:] != g[:-1]], position, 0)) if len(g) else position
+    ranked = (stream[order], atom[order], col[order])
+    return ranked, position - start, values[order][start]
+
+
+def topk_bar(a: np.ndarray, k: int, column_bars: np.ndarray) -> np.ndarray:
+    """The k largest positive entries over (atoms × columns) of each bar.
+
+    Only positive entries can win, so only they are ranked, which makes the usual case — an
+    already sparse code — cheap.
+    """
+    arr, single = _prepare(a, k)
+    out = keep_ranked(arr, column_bars, int(k), 0.0)
+    return out[0] if single else out
+
+
+def keep_ranked(arr: np.ndarray, column_bars: np.ndarray, k: int, relative: float) -> np.ndarray:
+    """Per bar, the ``k`` strongest positive entries that are also >= ``relative`` × the bar's
+    strongest; (streams, atoms, columns) in and out."""
+    (stream, atom, col), rank, peak = _ranked_entries(arr, column_bars)
+    win = rank < k
+    if relative > 0:
+        win &= arr[stream, atom, col] >= relative * peak
+    out = np.zeros_like(arr)
+    out[stream[win], atom[win], col[win]] = arr[stream[win], atom[win], col[win]]
+    return out
 
 
 def sparsify(a: np.ndarray, axis: str, k: int, column_bars: np.ndarray | None = None) -> np.ndarray:

@@ -65,37 +65,90 @@ def threshold_wta(a: Tensor, k: Tensor, axis: str, bars: tuple[Tensor, int] | No
     return torch.where(keep, a, torch.zeros((), dtype=a.dtype))
 
 
-class EncoderGraph(nn.Module):
+def _strided_conv(conv: nn.Conv1d, x: Tensor, kernel: int) -> Tensor:
+    """A Conv1d with stride = kernel and no padding, as one matmul (several times faster than the
+    runtimes' strided convolution on small inputs)."""
+    n, f, t = x.shape
+    cols = t // kernel
+    patches = x.reshape(n, f, cols, kernel).permute(0, 2, 1, 3).reshape(n, cols, f * kernel)
+    out = torch.matmul(patches, conv.weight.reshape(conv.out_channels, -1).t())
+    if conv.bias is not None:
+        out = out + conv.bias
+    return out.transpose(1, 2)
+
+
+class _Graph(nn.Module):
+    """Shared pieces: the model's dictionary operations, as matmuls where atoms do not overlap."""
+
+    def __init__(self, model: ConvWTAAutoencoder) -> None:
+        super().__init__()
+        self.model = model
+        cfg = model.config
+        self.flat = cfg.kernel == cfg.stride  # atoms side by side, never overlapping
+
+    def decode_logits(self, code: Tensor) -> Tensor:
+        model, cfg = self.model, self.model.config
+        if not self.flat:
+            return model.decode_logits(code)
+        n, atoms, cols = code.shape
+        out = torch.matmul(code.transpose(1, 2), model.decoder.weight.reshape(atoms, -1))  # (N, cols, C·K)
+        out = out.reshape(n, cols, cfg.in_channels, cfg.kernel).permute(0, 2, 1, 3)
+        out = out.reshape(n, cfg.in_channels, cols * cfg.kernel)
+        if model.decoder.bias is not None:
+            out = out + model.decoder.bias.reshape(1, -1, 1)
+        return out
+
+    def adjoint(self, grad_logits: Tensor) -> Tensor:
+        model, cfg = self.model, self.model.config
+        if not self.flat:
+            return _adjoint(model, grad_logits)
+        n, c, t = grad_logits.shape
+        cols = t // cfg.kernel
+        patches = grad_logits.reshape(n, c, cols, cfg.kernel).permute(0, 2, 1, 3).reshape(n, cols, c * cfg.kernel)
+        return torch.matmul(patches, model.decoder.weight.reshape(cfg.atoms, -1).t()).transpose(1, 2)
+
+
+class EncoderGraph(_Graph):
     """(grid (N, C, T) float32, k int64 scalar) → code (N, atoms, T')."""
 
     def __init__(self, model: ConvWTAAutoencoder) -> None:
-        super().__init__()
-        if model.config.pursuit_steps != 1:
-            raise ParameterError(f"export supports pursuit_steps=1 only, got {model.config.pursuit_steps}")
-        self.model = model
+        super().__init__(model)
         cfg = model.config
+        if cfg.pursuit_steps != 1:
+            raise ParameterError(f"export supports pursuit_steps=1 only, got {cfg.pursuit_steps}")
         trained = [] if model.refine_sizes is None else [float(s) for s in model.refine_sizes.detach().exp()]
         self.step_sizes = trained + [cfg.inference_refine_step_size] * cfg.inference_refine_steps
+        self.axis = cfg.wta_axis
+        if self.axis == "bar" and cfg.kernel == cfg.stride == cfg.steps_per_bar:
+            self.axis = "atoms"  # one column per bar: the bar's competition is the column's
+
+    def encode_dense(self, x: Tensor) -> Tensor:
+        model, cfg = self.model, self.model.config
+        if not self.flat:
+            return model.encode_dense(x)
+        feats = x if model.tcn is None else torch.cat([x, model.tcn(x)], dim=1)
+        if model.hidden is not None:
+            feats = model.hidden(feats)
+        if model.head is not None:
+            dense = model.encoder(model.head[1](_strided_conv(model.head[0], feats, cfg.kernel)))
+        else:
+            dense = _strided_conv(model.encoder, feats, cfg.kernel)
+        return dense * cfg.code_scale if cfg.code_scale != 1.0 else dense
 
     def forward(self, grid: Tensor, k: Tensor) -> Tensor:
-        model, cfg = self.model, self.model.config
-        t = grid.shape[2]
-        code = model.encode_dense(grid)
-        bars = column_bars(code.shape[2], t, model) if cfg.wta_axis == "bar" else None
-        code = threshold_wta(code, k, cfg.wta_axis, bars)
+        model = self.model
+        code = self.encode_dense(grid)
+        bars = column_bars(code.shape[2], grid.shape[2], model) if self.axis == "bar" else None
+        code = threshold_wta(code, k, self.axis, bars)
         for size in self.step_sizes:
-            grad = _adjoint(model, logit_gradient(model, model.decode_logits(code), grid))
-            code = threshold_wta(code - size * grad, k, cfg.wta_axis, bars)
+            grad = self.adjoint(logit_gradient(model, self.decode_logits(code), grid))
+            code = threshold_wta(code - size * grad, k, self.axis, bars)
         return code
 
 
-class DecoderGraph(nn.Module):
+class DecoderGraph(_Graph):
     """code (N, atoms, T') → (logits (N, C, T), grid (N, C, T) in codec units)."""
 
-    def __init__(self, model: ConvWTAAutoencoder) -> None:
-        super().__init__()
-        self.model = model
-
     def forward(self, code: Tensor) -> tuple[Tensor, Tensor]:
-        logits = self.model.decode_logits(code)
+        logits = self.decode_logits(code)
         return logits, self.model.activate(logits)

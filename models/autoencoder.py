@@ -31,7 +31,7 @@ import torch
 from torch import Tensor, nn
 
 from bridge.errors import CodecMismatchError, ParameterError
-from bridge.pursuit import pursue, pursuit_patches
+from bridge.pursuit import Pursuer, pursuit_patches
 from models.config import ModelConfig
 from models.refine import refine_step
 from models.tcn import TemporalConvNet
@@ -212,13 +212,21 @@ class ConvWTAAutoencoder(nn.Module):
         cfg = self.config
         if cfg.kernel != cfg.stride:
             raise ParameterError(f"pursuit needs kernel == stride, got kernel={cfg.kernel}, stride={cfg.stride}")
-        atoms = self.decoder.weight.detach().cpu().numpy().reshape(cfg.atoms, -1)
-        bias = None
-        if self.decoder.bias is not None:
-            bias = np.repeat(self.decoder.bias.detach().cpu().numpy(), cfg.kernel)
         patches = pursuit_patches(x.detach().cpu().numpy(), cfg.kernel)
-        code = pursue(patches, atoms, k, bias)  # (N, T', A)
+        code = self._pursuer().code(patches, k)  # (N, T', A)
         return torch.from_numpy(code.transpose(0, 2, 1).copy()).to(x.device)
+
+    def _pursuer(self) -> Pursuer:
+        """A Pursuer for the current atoms, rebuilt only when the weights have changed."""
+        weight, bias = self.decoder.weight, self.decoder.bias
+        key = (weight.data_ptr(), weight._version, None if bias is None else bias._version)
+        cached = getattr(self, "_pursuer_cache", None)
+        if cached is None or cached[0] != key:
+            atoms = weight.detach().cpu().numpy().reshape(self.config.atoms, -1)
+            patch_bias = None if bias is None else np.repeat(bias.detach().cpu().numpy(), self.config.kernel)
+            cached = (key, Pursuer(atoms, patch_bias))
+            self._pursuer_cache = cached
+        return cached[1]
 
     # ----------------------------------------------------------------------------- decoder
     def decode_logits(self, code: Tensor) -> Tensor:
