@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 
-.PHONY: run test venv-run venv-test demo eval-drums train-drums train-piano export-models bench clean
+.PHONY: smoke-runtime run test venv-run venv-test demo eval-drums train-drums train-piano export-models bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,22 @@ train-piano: venv-test
 eval-drums: venv-test
 	$(VENV)/bin/sidl eval --model drums --data $(DATA)/groove --split validation --baselines --json
 
+# What a performer installs: `pip install .[cpu]` (no torch) into a fresh venv, then every offline
+# tool on the bundled models and a short engine benchmark (figures printed, never asserted).
+RT_VENV ?= .venv-runtime
+SMOKE   ?= .smoke
+smoke-runtime:
+	rm -rf $(RT_VENV) $(SMOKE) && $(PYTHON) -m venv $(RT_VENV) && mkdir -p $(SMOKE)
+	$(RT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RT_VENV)/bin/python -m pip install --quiet ".[cpu]"
+	! $(RT_VENV)/bin/python -c "import torch" 2>/dev/null
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl generate a.mid --bars 4 --seed 1 && ../$(RT_VENV)/bin/sidl generate b.mid --bars 2 --seed 2
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl reconstruct a.mid r.mid --atoms 2 && ../$(RT_VENV)/bin/sidl denoise a.mid d.mid
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl interpolate a.mid b.mid i.mid --steps 3 && ../$(RT_VENV)/bin/sidl swap a.mid b.mid s.mid
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl decompose a.mid parts && ../$(RT_VENV)/bin/sidl generate p.mid --model piano --bars 2 --seed 3
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl reconstruct p.mid pr.mid --model piano
+	$(RT_VENV)/bin/sidl bench engine --json --windows 300 --warmup 30 --out $(SMOKE)/bench-engine.json
+
 # Re-export the bundled ONNX models from the shipped checkpoints (atom statistics from the training
 # split, default denoise amount tuned on the validation split).
 export-models: venv-test
@@ -42,4 +58,4 @@ bench: venv-test
 	$(VENV)/bin/sidl bench engine --json --out bench-engine.json
 
 clean:
-	rm -rf $(VENV) demo_out .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(RT_VENV) $(SMOKE) demo_out .pytest_cache build *.egg-info

@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--model", default="drums", help="bundled model name or exported model folder (default drums)")
     bench.add_argument("--windows", type=int, default=10_000, help="timed windows per configuration (default 10000)")
     bench.add_argument("--warmup", type=int, default=200, help="untimed windows first (default 200)")
+    bench.add_argument("--coder", choices=["network", "pursuit"], help="time only this coder (default: every coder the model has)")
     bench.add_argument("--window-bars", type=int, help="bars per window (default: the model's training window)")
     bench.add_argument("--streams", default="1,16", help="stream counts batched per call (default 1,16)")
     bench.add_argument("--threads", type=int, default=1, help="onnxruntime/torch threads (default 1)")
@@ -120,7 +121,8 @@ def _add_tools(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     den.add_argument("output", help="output .mid")
     den.add_argument("--amount", type=float, help="0 = plain reconstruction at the trained k, 1 = one atom per bar; "
                      "default: the amount that maximised the denoising score on the validation split, stored in "
-                     "the model at export (drums: see `sidl bench`/README; piano: 0)")
+                     "the model at export: 0 for the bundled drums model (scores by amount in the README), 0 for piano, "
+                     "which has no denoising benchmark")
     _model_options(den)
 
     itp = sub.add_parser("interpolate", help="morph between two grooves in code space")

@@ -71,7 +71,7 @@ def run_bench(args: argparse.Namespace) -> int:
     streams = tuple(int(s) for s in args.streams.split(","))
     report = run_engine_bench(args.model, windows=args.windows, warmup=args.warmup, streams=streams,
                               threads=args.threads, providers=providers, torch_compare=not args.no_torch,
-                              window_bars=args.window_bars)
+                              window_bars=args.window_bars, coders=(args.coder,) if args.coder else None)
     text = json.dumps(report, indent=2)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:
