@@ -148,6 +148,7 @@ class Engine:
     geometry: CodeGeometry = field(init=False)
     codec: Any = field(init=False, repr=False)
     _pursuer: Pursuer | None = field(default=None, init=False, repr=False)
+    _buffers: dict[tuple[str, tuple[int, ...]], np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.geometry = CodeGeometry(atoms=self.info.atoms, kernel=self.info.kernel, stride=self.info.stride,
@@ -268,7 +269,25 @@ class Engine:
         return code[0] if single else code
 
     def _run_encoder(self, batch: np.ndarray, k: int) -> np.ndarray:
-        return self.encoder.run(["code"], {"grid": batch, "k": np.array(k, dtype=np.int64)})[0]
+        cols = self.geometry.code_length(batch.shape[2])
+        out = self._buffer("code", (batch.shape[0], self.info.atoms, cols))
+        binding = self.encoder.io_binding()
+        binding.bind_cpu_input("grid", batch)
+        binding.bind_cpu_input("k", np.array(k, dtype=np.int64))
+        binding.bind_output("code", "cpu", 0, np.float32, out.shape, out.ctypes.data)
+        self.encoder.run_with_iobinding(binding)
+        return out.copy()  # the buffer is reused by the next call of this shape
+
+    def _buffer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """A preallocated output array per (name, shape): live windows repeat the same shapes, so
+        onnxruntime writes into the same memory every bar instead of allocating."""
+        key = (name, shape)
+        buf = self._buffers.get(key)
+        if buf is None:
+            if len(self._buffers) > 64:  # offline tools see many shapes: keep the cache small
+                self._buffers.clear()
+            buf = self._buffers[key] = np.empty(shape, np.float32)
+        return buf
 
     def _encode_network(self, batch: np.ndarray, k: int) -> np.ndarray:
         """The encoder graph, on long grids chunk by chunk with ``context_bars`` of context each side.
