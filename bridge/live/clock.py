@@ -1,0 +1,175 @@
+"""Clocks: where the music is (in beats) at a given monotonic time, and when a beat will be.
+
+Every clock answers the same two questions — :meth:`beat_at` and :meth:`time_at` — so input
+quantization and output scheduling share one notion of bar and step. Times are seconds from an
+injected monotonic source (``time.monotonic`` by default), so tests drive clocks without sleeping.
+
+- :class:`InternalClock`: a tempo set by flag or OSC; a tempo change keeps the beat position
+  continuous (no jump, no drift).
+- :class:`MidiClock`: 24 ticks per quarter note from a DAW, with Start/Continue/Stop and Song
+  Position Pointer. Position comes from counting ticks (exact, never drifts); tempo is a least-squares
+  line through the times of the last ``fit_ticks`` ticks, so single jittery ticks barely move it, and
+  between ticks the position is extrapolated along that line. No tick for ``loss_after`` seconds
+  (or 8 tick periods, whichever is longer) means the clock is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from bridge.errors import ParameterError
+
+log = logging.getLogger(__name__)
+
+TimeSource = Callable[[], float]
+PPQN = 24
+MIN_BPM, MAX_BPM = 20.0, 400.0
+
+CLOCK, START, CONTINUE, STOP, SONG_POSITION = 0xF8, 0xFA, 0xFB, 0xFC, 0xF2
+
+
+def check_bpm(bpm: float) -> float:
+    if isinstance(bpm, bool) or not isinstance(bpm, (int, float)) or not MIN_BPM <= bpm <= MAX_BPM:
+        raise ParameterError(f"tempo must be a number of BPM within {MIN_BPM:g}..{MAX_BPM:g}, got {bpm!r}")
+    return float(bpm)
+
+
+class InternalClock:
+    """A free-running clock at a set tempo; beat 0 is when :meth:`start` was called."""
+
+    source = "internal"
+
+    def __init__(self, bpm: float = 120.0, *, now: TimeSource = time.monotonic) -> None:
+        self._now = now
+        self._bpm = check_bpm(bpm)
+        self._anchor_time = now()
+        self._anchor_beat = 0.0
+        self.running = False
+
+    @property
+    def bpm(self) -> float:
+        return self._bpm
+
+    def start(self, beat: float = 0.0) -> None:
+        self._anchor_time, self._anchor_beat, self.running = self._now(), float(beat), True
+
+    def stop(self) -> None:
+        self._anchor_beat = self.beat_at(self._now())
+        self._anchor_time = self._now()
+        self.running = False
+
+    def set_bpm(self, bpm: float) -> None:
+        """Change tempo from now on; the current beat position is kept."""
+        bpm = check_bpm(bpm)
+        t = self._now()
+        self._anchor_beat, self._anchor_time, self._bpm = self.beat_at(t), t, bpm
+
+    def beat_at(self, t: float) -> float:
+        if not self.running:
+            return self._anchor_beat
+        return self._anchor_beat + (t - self._anchor_time) * self._bpm / 60.0
+
+    def time_at(self, beat: float) -> float:
+        return self._anchor_time + (beat - self._anchor_beat) * 60.0 / self._bpm
+
+    def lost(self) -> bool:
+        return False
+
+
+class MidiClock:
+    """Follows MIDI clock bytes fed with their arrival times (see module docstring)."""
+
+    source = "midi"
+
+    def __init__(self, *, now: TimeSource = time.monotonic, fit_ticks: int = 48, loss_after: float = 0.5,
+                 initial_bpm: float = 120.0) -> None:
+        if fit_ticks < 3:
+            raise ParameterError(f"fit_ticks must be >= 3, got {fit_ticks}")
+        self._now = now
+        self._times: deque[float] = deque(maxlen=fit_ticks)
+        self._ticks: deque[int] = deque(maxlen=fit_ticks)
+        self._tick = 0  # ticks since beat 0 (Song Position Pointer sets it)
+        self._seconds_per_tick = 60.0 / (check_bpm(initial_bpm) * PPQN)
+        self._loss_after = float(loss_after)
+        self.running = False
+        self.received = 0
+
+    @property
+    def bpm(self) -> float:
+        return 60.0 / (self._seconds_per_tick * PPQN)
+
+    def feed(self, status: int, t: float, data: tuple[int, ...] = ()) -> None:
+        """One real-time or song-position message that arrived at time ``t``."""
+        if status == CLOCK:
+            self.received += 1
+            if not self.running:
+                return  # ticks while stopped keep tempo sources alive but do not move the song
+            self._tick += 1
+            self._times.append(t)
+            self._ticks.append(self._tick)
+            self._refit()
+        elif status == START:
+            self._tick, self.running = 0, True
+            self._times.clear()
+            self._ticks.clear()
+            self._times.append(t)
+            self._ticks.append(0)
+        elif status == CONTINUE:
+            self.running = True
+            self._times.clear()
+            self._ticks.clear()
+            self._times.append(t)
+            self._ticks.append(self._tick)
+        elif status == STOP:
+            self.running = False
+        elif status == SONG_POSITION:
+            if len(data) != 2 or not all(0 <= d <= 127 for d in data):
+                raise ParameterError(f"song position pointer needs two 7-bit data bytes, got {data!r}")
+            sixteenths = data[0] | (data[1] << 7)
+            self._tick = sixteenths * PPQN // 4
+            self._times.clear()
+            self._ticks.clear()
+
+    def _refit(self) -> None:
+        if len(self._times) < 3:
+            if len(self._times) == 2:
+                self._seconds_per_tick = max(1e-4, self._times[1] - self._times[0])
+            return
+        ticks = np.asarray(self._ticks, dtype=np.float64)
+        times = np.asarray(self._times, dtype=np.float64)
+        slope = np.polyfit(ticks - ticks[-1], times - times[-1], 1)[0]
+        lo, hi = 60.0 / (MAX_BPM * PPQN), 60.0 / (MIN_BPM * PPQN)
+        self._seconds_per_tick = float(np.clip(slope, lo, hi))
+
+    def _line(self) -> tuple[float, float]:
+        """(time, tick) of the fitted line at the last tick: the least-squares value, not the raw
+        (jittery) arrival time."""
+        if not self._times:
+            return self._now(), float(self._tick)
+        ticks = np.asarray(self._ticks, dtype=np.float64)
+        times = np.asarray(self._times, dtype=np.float64)
+        predicted = times + (ticks[-1] - ticks) * self._seconds_per_tick
+        return float(predicted.mean()), float(ticks[-1])
+
+    def beat_at(self, t: float) -> float:
+        anchor_time, anchor_tick = self._line()
+        if not self.running:
+            return anchor_tick / PPQN
+        ahead = (t - anchor_time) / self._seconds_per_tick
+        return (anchor_tick + min(max(ahead, -1.0), 2.0)) / PPQN  # never run far past the ticks we have
+
+    def time_at(self, beat: float) -> float:
+        anchor_time, anchor_tick = self._line()
+        return anchor_time + (beat * PPQN - anchor_tick) * self._seconds_per_tick
+
+    def lost(self) -> bool:
+        """Running, but no tick for longer than allowed."""
+        if not self.running or not self._times:
+            return False
+        silence = self._now() - self._times[-1]
+        return silence > max(self._loss_after, 8 * self._seconds_per_tick)

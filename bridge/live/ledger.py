@@ -1,0 +1,100 @@
+"""The note-off ledger: no path may leave a note hanging.
+
+Every note-on the bridge sends is recorded per (port, channel, pitch), counting re-triggers; every
+note-off sent takes one off. :meth:`NoteLedger.release_all` returns, for whatever still sounds, one
+note-off per sounding note (as many as were struck), then sustain off (CC64 = 0) and all-notes-off
+(CC123) on every channel that was used — the messages to send on stop, mode/model/scene change,
+clock or port loss, and on SIGINT/SIGTERM/SIGHUP. Thread-safe: the scheduler and the signal path may
+call it concurrently.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from bridge.errors import ParameterError
+
+log = logging.getLogger(__name__)
+
+SUSTAIN_CC = 64
+ALL_NOTES_OFF_CC = 123
+
+
+@dataclass(frozen=True)
+class ShortMessage:
+    """A channel message to send: ``kind`` is note_on, note_off or control_change."""
+
+    port: Hashable
+    kind: str
+    channel: int
+    data1: int
+    data2: int
+
+    def to_bytes(self) -> list[int]:
+        status = {"note_on": 0x90, "note_off": 0x80, "control_change": 0xB0}[self.kind]
+        return [status | self.channel, self.data1, self.data2]
+
+
+def _check(channel: int, pitch: int) -> None:
+    if not 0 <= channel <= 15:
+        raise ParameterError(f"MIDI channel must be 0..15, got {channel}")
+    if not 0 <= pitch <= 127:
+        raise ParameterError(f"MIDI note must be 0..127, got {pitch}")
+
+
+class NoteLedger:
+    """Counts sounding notes per (port, channel, pitch); see module docstring."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sounding: Counter[tuple[Hashable, int, int]] = Counter()
+        self._channels: set[tuple[Hashable, int]] = set()
+
+    def note_on(self, port: Hashable, channel: int, pitch: int, velocity: int) -> ShortMessage:
+        """Record and return a note-on (velocity 0 is a note-off, as MIDI says)."""
+        _check(channel, pitch)
+        if not 0 <= velocity <= 127:
+            raise ParameterError(f"MIDI velocity must be 0..127, got {velocity}")
+        if velocity == 0:
+            return self.note_off(port, channel, pitch)
+        with self._lock:
+            self._sounding[(port, channel, pitch)] += 1
+            self._channels.add((port, channel))
+        return ShortMessage(port, "note_on", channel, pitch, velocity)
+
+    def note_off(self, port: Hashable, channel: int, pitch: int) -> ShortMessage:
+        """Record and return a note-off (a note-off for a silent note is harmless and still sent)."""
+        _check(channel, pitch)
+        key = (port, channel, pitch)
+        with self._lock:
+            if self._sounding[key] > 1:
+                self._sounding[key] -= 1
+            else:
+                self._sounding.pop(key, None)
+        return ShortMessage(port, "note_off", channel, pitch, 0)
+
+    def sounding(self) -> dict[tuple[Hashable, int, int], int]:
+        """What is sounding now: (port, channel, pitch) → how many note-ons are unanswered."""
+        with self._lock:
+            return dict(self._sounding)
+
+    def release_all(self, port: Hashable | None = None) -> list[ShortMessage]:
+        """Note-offs for every sounding note (of ``port``, or of all ports), then CC64 = 0 and CC123
+        on every channel used; the ledger is left empty for what was released."""
+        with self._lock:
+            keys = [k for k in self._sounding if port is None or k[0] == port]
+            offs = [ShortMessage(p, "note_off", ch, pitch, 0)
+                    for (p, ch, pitch) in sorted(keys, key=repr) for _ in range(self._sounding[(p, ch, pitch)])]
+            for key in keys:
+                del self._sounding[key]
+            channels = sorted((c for c in self._channels if port is None or c[0] == port), key=repr)
+            self._channels.difference_update(channels)
+        resets = [ShortMessage(p, "control_change", ch, cc, 0)
+                  for (p, ch) in channels for cc in (SUSTAIN_CC, ALL_NOTES_OFF_CC)]
+        if offs:
+            log.info("released %d sounding note(s) on %d channel(s)", len(offs), len(channels))
+        return offs + resets
