@@ -31,6 +31,7 @@ _HANDLERS: dict[str, str] = {
     "decompose": "bridge.commands:run_decompose",
     "generate": "bridge.commands:run_generate",
     "bench": "bridge.commands:run_bench",
+    "ports": "bridge.commands:run_ports",
 }
 
 TRAIN_EXTRA_HINT = "this command needs the training extra: pip install 'sidl[train]'"
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-files", type=int, default=None, help="use only the first N files of each split (quick look)")
 
     _add_tools(sub)
+
+    prt = sub.add_parser("ports", help="list MIDI ports per backend (ALSA, JACK, CoreMIDI, WinMM) and why a backend is unavailable")
+    prt.add_argument("--json", action="store_true", help="print JSON")
 
     bench = sub.add_parser("bench", help="measure latency (JSON out); `sidl bench engine`")
     bench.add_argument("what", choices=["engine"], help="what to measure: engine = encode → denoise → decode per window")

@@ -90,3 +90,23 @@ def run_bench(args: argparse.Namespace) -> int:
                   f"median ×{ratio['torch_over_onnxruntime_median']}, p99 ×{ratio['torch_over_onnxruntime_p99']}")
     sys.stdout.flush()
     return 0
+
+
+def run_ports(args: argparse.Namespace) -> int:
+    """Ports per backend that works here (and why the others do not)."""
+    from bridge.live import ports
+
+    report: dict[str, Any] = {}
+    for backend in ("alsa", "jack", "coremidi", "winmm"):
+        why = ports._usable(backend)
+        report[backend] = {"usable": False, "why": why} if why else {"usable": True, **ports.list_ports(backend)}
+    if args.json:
+        return _print(report)
+    for backend, info in report.items():
+        if not info["usable"]:
+            print(f"{backend}: unavailable ({info['why']})")
+            continue
+        print(f"{backend}:")
+        print("  inputs:  " + (", ".join(info["inputs"]) or "none"))
+        print("  outputs: " + (", ".join(info["outputs"]) or "none"))
+    return 0

@@ -46,3 +46,27 @@ def write_gmd_like(root: Path, n_train: int = 6, n_val: int = 2, bars: int = 4) 
         writer.writeheader()
         writer.writerows(rows)
     return root
+
+
+@pytest.fixture(scope="session")
+def jack_server() -> object:
+    """A JACK server with the dummy driver (no sound card), started for the session if none runs;
+    MIDI tests skip where jackd is not installed (``.ci/run`` installs it)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("jackd") is None or shutil.which("jack_wait") is None:
+        pytest.skip("jackd2 is not installed (the MIDI end-to-end tests need it)")
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1"}
+    check = subprocess.run(["jack_wait", "-c"], capture_output=True, text=True, env=env)
+    if check.stdout.strip() == "running":
+        yield None  # a server is already running: use it
+        return
+    proc = subprocess.Popen(["jackd", "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    if subprocess.run(["jack_wait", "-w", "-t", "10"], capture_output=True, env=env).returncode != 0:
+        proc.kill()
+        pytest.skip("jackd did not start")
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=5)
