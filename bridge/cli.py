@@ -32,6 +32,7 @@ _HANDLERS: dict[str, str] = {
     "generate": "bridge.commands:run_generate",
     "bench": "bridge.commands:run_bench",
     "ports": "bridge.commands:run_ports",
+    "run": "bridge.live.run:run_command",
 }
 
 TRAIN_EXTRA_HINT = "this command needs the training extra: pip install 'sidl[train]'"
@@ -86,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-files", type=int, default=None, help="use only the first N files of each split (quick look)")
 
     _add_tools(sub)
+
+    live = sub.add_parser("run", help="the live bridge: MIDI in, sparse codes, MIDI out in time, OSC control")
+    from bridge.live.run import add_arguments
+
+    add_arguments(live)
 
     prt = sub.add_parser("ports", help="list MIDI ports per backend (ALSA, JACK, CoreMIDI, WinMM) and why a backend is unavailable")
     prt.add_argument("--json", action="store_true", help="print JSON")

@@ -69,4 +69,8 @@ def jack_server() -> object:
         pytest.skip("jackd did not start")
     yield proc
     proc.terminate()
-    proc.wait(timeout=5)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # jackd sometimes waits on a departing client: make sure it goes
+        proc.kill()
+        proc.wait(timeout=5)

@@ -1,0 +1,108 @@
+"""OSC control of a running :class:`~bridge.live.daemon.LiveBridge`: one handler per address of the
+table (:mod:`bridge.live.osc_table`), plus the per-bar feedback to registered clients."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from bridge.errors import ParameterError
+from bridge.live.clock import InternalClock
+from bridge.live.daemon import BarReport, LiveBridge
+from bridge.live.osc_server import OscReceiver
+from bridge.live.osc_table import BY_PATH, PREFIX
+
+log = logging.getLogger("sidl.osc")
+
+AVAILABLE_MODES = ("loop",)  # filter and generate are in the table; they arrive with the next round
+
+
+class Controller:
+    """Applies validated OSC messages to the bridge; replies and feedback go through ``receiver``."""
+
+    def __init__(self, bridge: LiveBridge, load_model: Callable[[str], Any] | None = None) -> None:
+        self.bridge = bridge
+        self.load_model = load_model
+        self.receiver: OscReceiver | None = None
+        self.clients: set[tuple[str, int]] = set()
+        bridge.listeners.append(self.feedback)
+        self._handlers: dict[str, Callable[[list[Any], tuple[str, int]], None]] = {
+            f"{PREFIX}/mode": self._mode,
+            f"{PREFIX}/denoise": lambda v, s: setattr(bridge.controls, "denoise", float(v[0])),
+            f"{PREFIX}/morph": lambda v, s: setattr(bridge.controls, "morph", float(v[0])),
+            f"{PREFIX}/scene/store": lambda v, s: bridge.store_scene(int(v[0])),
+            f"{PREFIX}/scene/recall": self._recall,
+            f"{PREFIX}/scene/select": lambda v, s: setattr(bridge.controls, "scene", int(v[0])),
+            f"{PREFIX}/atom/mute": lambda v, s: self._toggle(bridge.controls.mute, v),
+            f"{PREFIX}/atom/solo": lambda v, s: self._toggle(bridge.controls.solo, v),
+            f"{PREFIX}/atom/gain": lambda v, s: bridge.controls.gain.__setitem__(int(v[0]), float(v[1])),
+            f"{PREFIX}/atom/reset": self._reset_atoms,
+            f"{PREFIX}/temperature": lambda v, s: setattr(bridge.controls, "temperature", float(v[0])),
+            f"{PREFIX}/seed": lambda v, s: setattr(bridge.controls, "seed", int(v[0])),
+            f"{PREFIX}/tempo": self._tempo,
+            f"{PREFIX}/panic": lambda v, s: bridge.scheduler.panic(),
+            f"{PREFIX}/register": lambda v, s: self.clients.add((s[0], int(v[0]))),
+            f"{PREFIX}/query": lambda v, s: self._reply(s, f"{PREFIX}/state", [bridge.state_json()]),
+            f"{PREFIX}/model": self._model,
+            f"{PREFIX}/clock": self._clock,
+            f"{PREFIX}/host/transport": self._unavailable,
+        }
+        missing = {a.path for a in BY_PATH.values() if a.direction == "in"} - set(self._handlers)
+        if missing:
+            raise RuntimeError(f"OSC addresses without a handler: {sorted(missing)}")
+
+    def handle(self, path: str, values: list[Any], sender: tuple[str, int]) -> None:
+        self._handlers[path](values, sender)
+        log.debug("OSC %s %s from %s", path, values, sender)
+
+    # ------------------------------------------------------------------ handlers
+    def _mode(self, values: list[Any], sender: tuple[str, int]) -> None:
+        if values[0] not in AVAILABLE_MODES:
+            raise ParameterError(f"mode {values[0]!r} is not available yet; this version plays 'loop'")
+        self.bridge.controls.mode = values[0]
+
+    def _recall(self, values: list[Any], sender: tuple[str, int]) -> None:
+        slot = int(values[0])
+        if slot not in self.bridge.scenes:
+            raise ParameterError(f"scene {slot} is empty; stored scenes: {sorted(self.bridge.scenes) or 'none'}")
+        self.bridge.controls.scene, self.bridge.controls.morph = slot, 1.0
+
+    @staticmethod
+    def _toggle(target: set[int], values: list[Any]) -> None:
+        (target.add if int(values[1]) else target.discard)(int(values[0]))
+
+    def _reset_atoms(self, values: list[Any], sender: tuple[str, int]) -> None:
+        c = self.bridge.controls
+        c.mute.clear()
+        c.solo.clear()
+        c.gain.clear()
+
+    def _tempo(self, values: list[Any], sender: tuple[str, int]) -> None:
+        if not isinstance(self.bridge.clock, InternalClock):
+            raise ParameterError(f"the tempo follows the {self.bridge.clock.source} clock; /sidl/tempo sets the internal clock only")
+        self.bridge.clock.set_bpm(float(values[0]))
+
+    def _model(self, values: list[Any], sender: tuple[str, int]) -> None:
+        if self.load_model is None:
+            raise ParameterError("model swapping is not enabled in this session")
+        self.load_model(str(values[0]))
+
+    def _clock(self, values: list[Any], sender: tuple[str, int]) -> None:
+        if values[0] != self.bridge.clock.source:
+            raise ParameterError(f"the clock source is chosen at start (sidl run --clock); now {self.bridge.clock.source!r}")
+
+    def _unavailable(self, values: list[Any], sender: tuple[str, int]) -> None:
+        raise ParameterError("the host transport clock arrives with the Max for Live device")
+
+    # ------------------------------------------------------------------ feedback
+    def _reply(self, target: tuple[str, int], path: str, args: list[Any]) -> None:
+        if self.receiver is not None:
+            self.receiver.send(target, path, args)
+
+    def feedback(self, report: BarReport) -> None:
+        for client in list(self.clients):
+            self._reply(client, f"{PREFIX}/bar", [report.bar, 0])
+            self._reply(client, f"{PREFIX}/activity", report.activity or [0.0])
+            self._reply(client, f"{PREFIX}/stats", [report.process_us, self.bridge.scheduler.lateness.late_events])
+            self._reply(client, f"{PREFIX}/tempo/now", [float(self.bridge.clock.bpm), self.bridge.clock.source])

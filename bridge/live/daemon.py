@@ -1,0 +1,244 @@
+"""The live bridge: MIDI in → rolling bar windows → sparse codes → edited codes → MIDI out, in time.
+
+:class:`LiveBridge` wires the parts: the input decoder and quantizer (live notes on the model's
+grid), a clock (beats ↔ seconds), the engine and the sparse-code operations, the scheduler (with its
+note-off ledger), and the OSC control state. It has no threads of its own except :meth:`run`'s bar
+loop, so tests drive it step by step with a fake clock.
+
+Loop mode (this version): at every bar boundary the last window of ``window_bars`` bars is encoded,
+the current edits are applied (denoise amount, atom mute/solo/gain, morph toward a stored scene),
+and the last bar of the decoded result is scheduled over the next bar — a bar of latency by design,
+like a looper. The bar is processed half a grid step *before* its boundary: a note played later than
+that rounds to the next bar's first step anyway, so nothing is lost and the next bar's first notes
+are never late. When the player stops (an empty window), the last code keeps playing (freeze).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bridge import ops
+from bridge.codecs import DrumCodec, DrumMap
+from bridge.engine import Engine
+from bridge.errors import ParameterError
+from bridge.live.clock import InternalClock, MidiClock
+from bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
+from bridge.live.quantizer import RollingQuantizer
+from bridge.live.scheduler import Scheduler
+
+log = logging.getLogger("sidl.live")
+
+OUT_PORT: Hashable = "out"
+
+
+@dataclass
+class Controls:
+    """What OSC changes; read at each bar boundary."""
+
+    mode: str = "loop"
+    denoise: float = 0.0
+    morph: float = 0.0
+    scene: int | None = None
+    mute: set[int] = field(default_factory=set)
+    solo: set[int] = field(default_factory=set)
+    gain: dict[int, float] = field(default_factory=dict)
+    temperature: float = 1.0
+    seed: int = 0
+
+
+@dataclass
+class BarReport:
+    """What happened at one bar boundary (also sent as OSC feedback)."""
+
+    bar: int
+    notes: int
+    active_atoms: list[int]
+    activity: list[float]
+    process_us: float
+    frozen: bool
+
+
+class LiveBridge:
+    """See module docstring. ``send`` gets every outgoing MIDI message (a port's send, or a list)."""
+
+    def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock,
+                 input_channel: int | None = None, output_channel: int | None = None,
+                 drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None,
+                 now: Callable[[], float] = time.perf_counter) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.now = now
+        self.controls = Controls()
+        self.scenes: dict[int, np.ndarray] = {}
+        self.scheduler = Scheduler(send, now=now)
+        self.decoder = MidiInputDecoder(input_channel)
+        drums = isinstance(engine.codec, DrumCodec)
+        self.output_channel = (9 if drums else 0) if output_channel is None else output_channel
+        self.drum_map_out = drum_map_out
+        self.beats_per_bar = engine.info.steps_per_bar / engine.codec.steps_per_beat
+        self.window_bars = engine.info.window_bars
+        self.quantizer = RollingQuantizer(engine.codec, beats_per_bar=self.beats_per_bar,
+                                          keep_bars=self.window_bars + 1, drum_map=drum_map_in)
+        self.last_code: np.ndarray | None = None  # the code of the bar now playing (freeze source)
+        self.reports: list[BarReport] = []
+        self.listeners: list[Callable[[BarReport], None]] = []
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
+
+    # ------------------------------------------------------------------ input
+    def on_midi(self, data: list[int], t: float) -> None:
+        """rtmidi callback: notes go on the grid at the clock's beat; clock bytes drive a MIDI clock."""
+        for event in self.decoder.feed(data, t):
+            if isinstance(event, NoteEvent):
+                with self._lock:
+                    self.quantizer.note(self.clock.beat_at(event.t), event.channel, event.pitch, event.velocity)
+            elif isinstance(event, ClockEvent) and isinstance(self.clock, MidiClock):
+                try:
+                    self.clock.feed(event.status, event.t, event.data)
+                except ParameterError as exc:
+                    log.debug("bad clock message: %s", exc)
+
+    # ------------------------------------------------------------------ one bar
+    def process_bar(self, bar: int) -> BarReport:
+        """Code the window that ends at bar ``bar`` and schedule its last bar over bar ``bar``."""
+        started = time.perf_counter()
+        if self.pending_engine is not None:
+            self.engine, self.pending_engine = self.pending_engine, None
+            self.last_code = None
+            self.scenes.clear()  # codes of another dictionary mean nothing to this one
+            self.scheduler.panic()  # a model change silences what the old one played
+            log.info("model swapped to %s at bar %d", self.engine.info.name, bar)
+        with self._lock:
+            window = self.quantizer.window(end_bar=bar, bars=self.window_bars)
+            self.quantizer.forget_before(bar)
+            c = self.controls
+        engine = self.engine
+        spb = engine.info.steps_per_bar
+        bars_of = engine.geometry.column_bars(window.shape[1])
+        last_columns = bars_of == bars_of.max()
+        silent = not (window[: engine.info.in_channels // 3, -spb:] > 0.5).any()  # nothing played in the last bar
+        frozen = silent and self.last_code is not None
+        if frozen:
+            bar_code = self.last_code
+        elif silent:  # nothing played yet: stay silent (don't code the decoder's bias)
+            bar_code = np.zeros((engine.info.atoms, int(last_columns.sum())), np.float32)
+        else:
+            code = engine.encode(window)
+            bar_code = code[:, last_columns]
+        if not silent:
+            self.last_code = bar_code
+        edited = self._edit(bar_code, c)
+        full = np.zeros((engine.info.atoms, len(bars_of)), np.float32)
+        full[:, last_columns] = edited
+        grid = engine.decode(full)[:, -spb:]
+        notes = self._schedule(grid, bar)
+        totals = edited.sum(axis=1)
+        peak = float(totals.max()) if totals.size and totals.max() > 0 else 1.0
+        report = BarReport(bar, notes, np.flatnonzero(totals).tolist(), (totals / peak).round(4).tolist(),
+                           round((time.perf_counter() - started) * 1e6, 1), frozen)
+        self.reports.append(report)
+        del self.reports[:-64]
+        for listener in self.listeners:
+            try:
+                listener(report)
+            except Exception:
+                log.exception("bar listener failed")
+        return report
+
+    def _edit(self, code: np.ndarray, c: Controls) -> np.ndarray:
+        """The current edits, in order: morph toward the scene, atom mute/solo/gain, denoise."""
+        k = self.engine.info.k
+        bars = np.zeros(code.shape[1], dtype=np.int64)  # one bar's columns
+        out = code
+        if c.scene is not None and c.scene in self.scenes and c.morph > 0:
+            out = ops.interpolate(out, self.scenes[c.scene], c.morph, k=k, column_bars=bars)
+        if c.solo:
+            out = ops.solo(out, sorted(a for a in c.solo if a < out.shape[0]))
+        if c.mute:
+            out = ops.mute(out, sorted(a for a in c.mute if a < out.shape[0]))
+        if c.gain:
+            out = ops.gain(out, {a: g for a, g in c.gain.items() if a < out.shape[0]})
+        if c.denoise > 0:
+            out = ops.denoise(out, c.denoise, k=k, column_bars=bars)
+        return out
+
+    def _schedule(self, grid: np.ndarray, bar: int) -> int:
+        codec = self.engine.codec
+        if isinstance(codec, DrumCodec):
+            score = codec.decode(grid, drum_map=self.drum_map_out) if self.drum_map_out else codec.decode(grid)
+        else:
+            score = codec.decode(grid)
+        origin = bar * self.beats_per_bar
+        for n in score.notes:
+            start = self.clock.time_at(origin + n.start)
+            end = self.clock.time_at(origin + n.end)
+            self.scheduler.note(OUT_PORT, self.output_channel, n.pitch, n.velocity, start, end)
+        return len(score.notes)
+
+    # ------------------------------------------------------------------ scenes
+    def store_scene(self, slot: int) -> None:
+        if self.last_code is None:
+            raise ParameterError("nothing has been coded yet: play a bar before storing a scene")
+        self.scenes[slot] = self.last_code.copy()
+
+    def swap_model(self, engine: Engine) -> None:
+        """Queue ``engine`` (already loaded and warmed) for the next bar boundary; it must read the
+        same grid as the current model."""
+        if engine.info.codec_spec != self.engine.info.codec_spec:
+            raise ParameterError(f"model {engine.info.name!r} uses the {engine.info.codec_name} codec, but the live "
+                                 f"input is coded for {self.engine.info.codec_name}; start a new session for it")
+        self.pending_engine = engine
+
+    # ------------------------------------------------------------------ running
+    def next_processing_time(self, bar: int) -> float:
+        """When bar ``bar``'s boundary must be processed: half a grid step before it."""
+        half_step = 0.5 / self.engine.codec.steps_per_beat
+        return self.clock.time_at(bar * self.beats_per_bar - half_step)
+
+    def run(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        """The bar loop until :meth:`stop`; the scheduler thread sends the notes."""
+        self.scheduler.start()
+        bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
+        while not self._stop.is_set():
+            if isinstance(self.clock, MidiClock) and (self.clock.lost() or not self.clock.running):
+                if self.scheduler.ledger.sounding():
+                    log.warning("MIDI clock stopped or lost: silencing")
+                    self.scheduler.panic()
+                self._stop.wait(0.01)
+                bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
+                continue
+            due = self.next_processing_time(bar)
+            wait = due - self.now()
+            if wait > 0:
+                self._stop.wait(min(wait, 0.05))
+                continue
+            try:
+                self.process_bar(bar)
+            except Exception:  # a bad window or model error must not stop the music
+                log.exception("bar %d failed; keeping the last pattern", bar)
+            bar += 1
+
+    def stop(self) -> list[Any]:
+        """Stop the loop and silence everything; returns the messages sent to do so."""
+        self._stop.set()
+        return self.scheduler.stop()
+
+    def state(self) -> dict[str, Any]:
+        c = self.controls
+        return {"mode": c.mode, "denoise": c.denoise, "morph": c.morph, "scene": c.scene,
+                "scenes": sorted(self.scenes), "mute": sorted(c.mute), "solo": sorted(c.solo),
+                "gain": {str(a): g for a, g in c.gain.items()}, "bpm": round(self.clock.bpm, 3),
+                "clock": self.clock.source, "model": self.engine.describe(),
+                "late_events": self.scheduler.lateness.late_events}
+
+    def state_json(self) -> str:
+        return json.dumps(self.state(), sort_keys=True)

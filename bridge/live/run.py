@@ -1,0 +1,116 @@
+"""``sidl run``: the live bridge daemon (ports, clock, engine, OSC, signals), and its ``--demo``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from typing import Any
+
+from bridge.codecs import get_drum_map
+from bridge.engine import Engine
+from bridge.errors import ParameterError
+from bridge.live.clock import InternalClock, MidiClock
+from bridge.live.control import Controller
+from bridge.live.daemon import LiveBridge
+from bridge.live.osc_server import OscReceiver
+from bridge.live.ports import choose_backend, open_input, open_output
+
+log = logging.getLogger("sidl.live")
+
+
+def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any], dict[str, Any]]:
+    started = time.perf_counter()
+    engine = Engine.load(args.model, provider=args.provider)
+    backend = choose_backend(args.backend)
+    clock: InternalClock | MidiClock = InternalClock(args.bpm) if args.clock == "internal" else MidiClock()
+    if args.clock not in ("internal", "midi"):
+        raise ParameterError(f"clock {args.clock!r} is not available yet; use internal or midi")
+    out_port = open_output(backend, args.out)
+    drum_in = get_drum_map(args.drum_map_in) if args.drum_map_in else None
+    drum_out = get_drum_map(args.drum_map_out) if args.drum_map_out else None
+    bridge = LiveBridge(engine, lambda m: out_port.handle.send_message(m.to_bytes()), clock=clock,
+                        input_channel=args.channel, drum_map_in=drum_in, drum_map_out=drum_out)
+    in_port = open_input(backend, bridge.on_midi, args.input)
+
+    def load_model(name: str) -> None:  # runs on the OSC thread: the bar loop keeps playing meanwhile
+        bridge.swap_model(Engine.load(name, provider=args.provider))
+
+    controller = Controller(bridge, load_model)
+    receiver = OscReceiver(controller.handle, host=args.osc_host, port=args.osc_port,
+                           allow=args.osc_allow.split(",") if args.osc_allow else None)
+    controller.receiver = receiver
+    if args.feedback:
+        host, _, port = args.feedback.rpartition(":")
+        controller.clients.add((host or "127.0.0.1", int(port)))
+    ready = {"model": engine.describe(), "backend": backend, "input": in_port.name, "output": out_port.name,
+             "clock": clock.source, "bpm": clock.bpm, "osc": "udp://%s:%d" % receiver.address,
+             "ready_seconds": round(time.perf_counter() - started, 3)}
+    return bridge, receiver, [in_port, out_port], ready
+
+
+def serve(args: argparse.Namespace, announce: Any = print) -> int:
+    """Run until SIGINT/SIGTERM/SIGHUP (or ``--seconds``); every sounding note is released on exit."""
+    bridge, receiver, ports, ready = build(args)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("signal %d: stopping", signum)
+        stop.set()
+        bridge._stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, on_signal)
+    receiver.start()
+    if isinstance(bridge.clock, InternalClock):
+        bridge.clock.start()
+    announce(ready)
+    worker = threading.Thread(target=bridge.run, name="sidl-bars", daemon=True)
+    worker.start()
+    try:
+        deadline = time.monotonic() + args.seconds if args.seconds else None
+        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+            stop.wait(0.05)
+    finally:
+        bridge.stop()  # panic through the ledger: every note-on gets its note-off
+        worker.join(timeout=2.0)
+        receiver.stop()
+        for p in ports:
+            try:
+                p.handle.close_port()
+            except Exception:  # closing a lost port must not hide the rest of the shutdown
+                log.debug("closing %s failed", p.name)
+    return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
+    p.add_argument("--mode", default="loop", choices=["loop"], help="live mode (loop; filter and generate follow)")
+    p.add_argument("--clock", default="internal", choices=["internal", "midi"], help="clock source (default internal)")
+    p.add_argument("--bpm", type=float, default=120.0, help="internal clock tempo (default 120)")
+    p.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend (default: ALSA, else JACK)")
+    p.add_argument("--in", dest="input", help="connect to this input port (name or substring) instead of a virtual 'sidl in'")
+    p.add_argument("--out", help="connect to this output port instead of a virtual 'sidl out'")
+    p.add_argument("--channel", type=int, help="listen to this MIDI channel only (0-15)")
+    p.add_argument("--drum-map-in", help="input drum map: gm, ableton or a .json map")
+    p.add_argument("--drum-map-out", help="output drum map: gm (default), ableton or a .json map")
+    p.add_argument("--provider", default="auto", choices=["auto", "cpu", "cuda"], help="onnxruntime provider")
+    p.add_argument("--osc-host", default="127.0.0.1", help="OSC listen address (default 127.0.0.1)")
+    p.add_argument("--osc-port", type=int, default=9000, help="OSC listen port (default 9000)")
+    p.add_argument("--osc-allow", help="comma list of sender hosts allowed when listening beyond loopback")
+    p.add_argument("--feedback", help="send per-bar feedback to HOST:PORT (clients can also /sidl/register)")
+    p.add_argument("--seconds", type=float, help="stop after this many seconds (tests, demos)")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    def announce(ready: dict[str, Any]) -> None:
+        print("sidl: ready " + json.dumps(ready), flush=True)
+        sys.stdout.flush()
+
+    return serve(args, announce)

@@ -1,0 +1,120 @@
+"""The live bridge driven bar by bar with a fake clock: loop mode, edits, freeze, scenes, OSC control."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.engine import Engine
+from bridge.errors import ParameterError
+from bridge.live.clock import InternalClock
+from bridge.live.control import Controller
+from bridge.live.daemon import LiveBridge
+from bridge.live.ledger import ShortMessage
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load("drums", provider="cpu")
+
+
+def make(engine: Engine) -> tuple[LiveBridge, FakeTime, list[ShortMessage]]:
+    now, sent = FakeTime(), []
+    clock = InternalClock(120, now=now)
+    clock.start()
+    return LiveBridge(engine, sent.append, clock=clock, now=now), now, sent
+
+
+def play_bar(bridge: LiveBridge, bar: int, *, ghost: bool = False) -> None:
+    """A rock beat: kick 1 and 3, snare 2 and 4, eighth hats (0.5 s per beat at 120 BPM)."""
+    beat0 = bar * 4
+    hits = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+    if ghost:
+        hits.append((2.75, 47))  # a stray tom
+    for beat, pitch in hits:
+        t = (beat0 + beat) * 0.5
+        bridge.on_midi([0x99, pitch, 100], t)
+        bridge.on_midi([0x89, pitch, 0], t + 0.05)
+
+
+def test_loop_mode_plays_the_last_bar_over_the_next(engine: Engine) -> None:
+    bridge, now, sent = make(engine)
+    for bar in range(2):
+        play_bar(bridge, bar)
+    report = bridge.process_bar(2)
+    assert report.notes >= 8 and not report.frozen and len(report.active_atoms) <= engine.info.k
+    now.t = 2 * 2.0 - 0.01
+    bridge.scheduler.run_due()
+    assert not [m for m in sent if m.kind == "note_on"]  # nothing before bar 2 starts
+    now.t = 3 * 2.0
+    bridge.scheduler.run_due()
+    ons = [m for m in sent if m.kind == "note_on"]
+    assert {m.data1 for m in ons} >= {36, 38, 42} and all(m.channel == 9 for m in ons)
+    assert bridge.scheduler.lateness.samples and max(bridge.scheduler.lateness.samples) < 2.1
+
+
+def test_freeze_when_the_player_stops_and_panic_on_stop(engine: Engine) -> None:
+    bridge, now, sent = make(engine)
+    play_bar(bridge, 0)
+    first = bridge.process_bar(1)
+    second = bridge.process_bar(2)  # nothing played in bar 1: the last code keeps playing
+    assert second.frozen and second.active_atoms == first.active_atoms
+    now.t = 2 * 2.0 + 0.05  # kick and hat of bar 2 are sounding
+    bridge.scheduler.run_due()
+    assert bridge.scheduler.ledger.sounding()
+    released = bridge.stop()
+    assert bridge.scheduler.ledger.sounding() == {}
+    assert any(m.kind == "note_off" for m in released)
+
+
+def test_denoise_and_mute_change_what_plays(engine: Engine) -> None:
+    bridge, _, _ = make(engine)
+    play_bar(bridge, 0, ghost=True)
+    plain = bridge.process_bar(1)
+    bridge.controls.denoise = 1.0
+    one = bridge.process_bar(1)
+    assert len(one.active_atoms) == 1 and set(one.active_atoms) <= set(plain.active_atoms)
+    bridge.controls.denoise = 0.0
+    bridge.controls.mute = set(plain.active_atoms)
+    assert bridge.process_bar(1).notes == 0
+
+
+def test_osc_controller_applies_and_refuses(engine: Engine) -> None:
+    bridge, _, _ = make(engine)
+    ctl = Controller(bridge)
+    sender = ("127.0.0.1", 5555)
+    ctl.handle("/sidl/denoise", [0.5], sender)
+    ctl.handle("/sidl/atom/mute", [3, 1], sender)
+    ctl.handle("/sidl/tempo", [90.0], sender)
+    assert bridge.controls.denoise == 0.5 and bridge.controls.mute == {3} and bridge.clock.bpm == 90.0
+    with pytest.raises(ParameterError, match="not available yet"):
+        ctl.handle("/sidl/mode", ["filter"], sender)
+    with pytest.raises(ParameterError, match="scene 2 is empty"):
+        ctl.handle("/sidl/scene/recall", [2], sender)
+    with pytest.raises(ParameterError, match="nothing has been coded yet"):
+        ctl.handle("/sidl/scene/store", [1], sender)
+    play_bar(bridge, 0)
+    bridge.process_bar(1)
+    ctl.handle("/sidl/scene/store", [1], sender)
+    ctl.handle("/sidl/scene/recall", [1], sender)
+    assert bridge.controls.scene == 1 and bridge.controls.morph == 1.0
+    state = bridge.state()
+    assert state["scenes"] == [1] and state["mute"] == [3] and state["clock"] == "internal"
+
+
+def test_model_swap_waits_for_the_bar_and_refuses_another_codec(engine: Engine) -> None:
+    bridge, _, _ = make(engine)
+    with pytest.raises(ParameterError, match="piano codec"):
+        bridge.swap_model(Engine.load("piano", provider="cpu"))
+    bridge.swap_model(Engine.load("drums", provider="cpu"))
+    play_bar(bridge, 0)
+    assert bridge.pending_engine is not None
+    bridge.process_bar(1)
+    assert bridge.pending_engine is None

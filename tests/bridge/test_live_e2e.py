@@ -1,0 +1,94 @@
+"""End to end through a real JACK server: a test client plays a groove with MIDI clock into
+"sidl in", `sidl run` answers on "sidl out", and SIGTERM leaves no note hanging."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+BPM = 240.0
+TICK = 60.0 / (BPM * 24)
+BAR = 4 * 60.0 / BPM  # one second
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(proc: subprocess.Popen[str], timeout: float = 20.0) -> dict[str, object]:
+    deadline = time.time() + timeout
+    assert proc.stdout is not None
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if line.startswith("sidl: ready "):
+            return json.loads(line[len("sidl: ready "):])
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError(f"sidl run did not get ready: {proc.stderr.read() if proc.stderr else ''}")
+
+
+@pytest.mark.slow
+def test_loop_mode_through_jack_then_sigterm_releases_every_note(jack_server: object) -> None:
+    import rtmidi
+
+    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--clock", "midi",
+                             "--osc-port", str(_free_port())], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        ready = _wait_ready(proc)
+        assert ready["backend"] == "jack" and ready["input"] == "sidl in" and ready["clock"] == "midi"
+        player = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name="e2e-player")
+        player.open_port([i for i, n in enumerate(player.get_ports()) if "sidl in" in n][0])
+        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="e2e-listener")
+        heard: list[tuple[float, list[int]]] = []
+        listener.set_callback(lambda ev, _=None: heard.append((time.perf_counter(), ev[0])))
+        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        time.sleep(0.3)
+
+        t0 = time.perf_counter() + 0.2
+        events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
+        events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(7 * BAR / TICK))]
+        for bar in range(4):  # four bars of rock beat; then the player stops (the loop keeps playing)
+            for beat, pitch in [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]:
+                at = t0 + bar * BAR + beat * 60.0 / BPM
+                events += [(at, [0x99, pitch, 100]), (at + 0.05, [0x89, pitch, 0])]
+        events.sort(key=lambda e: e[0])
+        for at, message in events:
+            delay = at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            player.send_message(message)
+
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        time.sleep(0.3)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+
+    ons = [(t, m) for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0]
+    offs = [m for _, m in heard if m[0] & 0xF0 == 0x80 or (m[0] & 0xF0 == 0x90 and m[2] == 0)]
+    assert ons, "the bridge played nothing"
+    assert {m[1] for _, m in ons} >= {36, 38, 42}
+    bars = Counter(int((t - t0) // BAR) for t, _ in ons)
+    assert min(bars) >= 1  # a bar of latency: nothing before the first bar was complete
+    kicks = [t - t0 for t, m in ons if m[1] == 36]
+    on_beat = [k for k in kicks if abs((k / (60.0 / BPM)) - round(k / (60.0 / BPM))) * 60.0 / BPM < 0.04]
+    assert len(on_beat) >= 0.8 * len(kicks), kicks  # kicks land on beats (within 40 ms)
+    balance = Counter(m[1] for _, m in ons)
+    balance.subtract(Counter(m[1] for m in offs))
+    assert all(v <= 0 for v in balance.values()), balance  # every note-on got its note-off
+    assert any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for _, m in heard)  # and all-notes-off on exit
