@@ -10,14 +10,18 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Until the live daemon exists, the main job is the offline demo with the bundled drum model.
+# The main job: the live bridge with the bundled drum model (virtual ports "sidl in"/"sidl out", OSC on
+# 127.0.0.1:9000). Headless Linux without ALSA gets a JACK server with the dummy driver.
 venv-run: $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e ".[cpu,train]"
+	$(PY) -m pip install --quiet -e ".[cpu]"
 
 venv-test: $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[cpu,train,dev]"
 
 run: venv-run
+	$(VENV)/bin/sidl run --model drums --jack-dummy $(RUN_ARGS)
+
+demo: venv-test
 	$(VENV)/bin/sidl demo --out demo_out
 
 test: venv-test

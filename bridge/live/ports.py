@@ -136,3 +136,27 @@ def open_input(backend: str, callback: Callable[[list[int], float], None], port:
 
 def open_output(backend: str, port: str | None = None, client: str = "sidl-out") -> OpenPort:
     return _open("out", backend, port, DEFAULT_OUT, client)
+
+
+def start_jack_dummy(wait_seconds: float = 10.0) -> Any:
+    """Start a JACK server with the dummy driver (no sound card) for this session, when ``jackd`` is
+    installed and none runs; returns the process (stop it on exit) or None if one already runs."""
+    import shutil
+    import subprocess
+
+    if shutil.which("jackd") is None or shutil.which("jack_wait") is None:
+        raise PortError("no MIDI backend works and jackd is not installed: install jackd2 "
+                        "(apt-get install jackd2) or run on a machine with ALSA/CoreMIDI")
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1"}
+    check = subprocess.run(["jack_wait", "-c"], capture_output=True, text=True, env=env)
+    if check.stdout.strip() == "running":
+        return None
+    proc = subprocess.Popen(["jackd", "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    ok = subprocess.run(["jack_wait", "-w", "-t", str(int(wait_seconds))], capture_output=True, env=env)
+    if ok.returncode != 0:
+        proc.kill()
+        raise PortError("started jackd with the dummy driver, but it did not come up")
+    log.warning("no MIDI backend was running: started a JACK server with the dummy driver (connect with "
+                "jack_connect or a JACK patchbay)")
+    return proc

@@ -16,7 +16,7 @@ from bridge.live.clock import InternalClock, MidiClock
 from bridge.live.control import Controller
 from bridge.live.daemon import LiveBridge
 from bridge.live.osc_server import OscReceiver
-from bridge.live.ports import choose_backend, open_input, open_output
+from bridge.live.ports import PortError, choose_backend, open_input, open_output, start_jack_dummy
 
 log = logging.getLogger("sidl.live")
 
@@ -24,7 +24,13 @@ log = logging.getLogger("sidl.live")
 def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any], dict[str, Any]]:
     started = time.perf_counter()
     engine = Engine.load(args.model, provider=args.provider)
-    backend = choose_backend(args.backend)
+    try:
+        backend = choose_backend(args.backend)
+    except PortError:
+        if not args.jack_dummy or args.backend not in (None, "jack"):
+            raise
+        args.jack_process = start_jack_dummy()
+        backend = choose_backend("jack")
     clock: InternalClock | MidiClock = InternalClock(args.bpm) if args.clock == "internal" else MidiClock()
     if args.clock not in ("internal", "midi"):
         raise ParameterError(f"clock {args.clock!r} is not available yet; use internal or midi")
@@ -83,6 +89,13 @@ def serve(args: argparse.Namespace, announce: Any = print) -> int:
                 p.handle.close_port()
             except Exception:  # closing a lost port must not hide the rest of the shutdown
                 log.debug("closing %s failed", p.name)
+        jack = getattr(args, "jack_process", None)
+        if jack is not None:
+            jack.terminate()
+            try:
+                jack.wait(timeout=3)
+            except Exception:  # jackd can linger on departing clients
+                jack.kill()
     return 0
 
 
@@ -102,6 +115,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--osc-port", type=int, default=9000, help="OSC listen port (default 9000)")
     p.add_argument("--osc-allow", help="comma list of sender hosts allowed when listening beyond loopback")
     p.add_argument("--feedback", help="send per-bar feedback to HOST:PORT (clients can also /sidl/register)")
+    p.add_argument("--jack-dummy", action="store_true",
+                   help="if no MIDI backend works (no sound hardware), start a JACK server with the dummy driver")
     p.add_argument("--seconds", type=float, help="stop after this many seconds (tests, demos)")
 
 
