@@ -59,7 +59,8 @@ export-models: venv-test
 	$(VENV)/bin/sidl export piano --out bridge/bundled/piano --stats-data $(DATA)/piano
 
 bench: venv-test
-	$(VENV)/bin/sidl bench engine --json --out bench-engine.json
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/sidl bench engine --json --out bench-engine.json
+	$(VENV)/bin/sidl bench live --out bench-live.json
 
 clean:
 	rm -rf $(VENV) $(RT_VENV) $(SMOKE) demo_out .pytest_cache build *.egg-info

@@ -97,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     prt.add_argument("--json", action="store_true", help="print JSON")
 
     bench = sub.add_parser("bench", help="measure latency (JSON out); `sidl bench engine`")
-    bench.add_argument("what", choices=["engine"], help="what to measure: engine = encode → denoise → decode per window")
+    bench.add_argument("what", choices=["engine", "live"],
+                       help="engine = encode → denoise → decode per window; live = the daemon through JACK (needs a JACK server)")
+    bench.add_argument("--bars", type=int, default=16, help="live: bars of groove played (default 16)")
     bench.add_argument("--model", default="drums", help="bundled model name or exported model folder (default drums)")
     bench.add_argument("--windows", type=int, default=10_000, help="timed windows per configuration (default 10000)")
     bench.add_argument("--warmup", type=int, default=200, help="untimed windows first (default 200)")

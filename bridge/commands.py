@@ -65,6 +65,14 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
+    if args.what == "live":
+        from bridge.live.bench_live import run_live_bench
+
+        report = run_live_bench(bars=args.bars, model=args.model)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(report, indent=2) + "\n")
+        return _print(report)
     from bridge.bench import run_engine_bench
 
     providers = tuple(args.provider.split(",")) if args.provider else None

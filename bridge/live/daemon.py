@@ -238,7 +238,14 @@ class LiveBridge:
                 "scenes": sorted(self.scenes), "mute": sorted(c.mute), "solo": sorted(c.solo),
                 "gain": {str(a): g for a, g in c.gain.items()}, "bpm": round(self.clock.bpm, 3),
                 "clock": self.clock.source, "model": self.engine.describe(),
-                "late_events": self.scheduler.lateness.late_events}
+                "late_events": self.scheduler.lateness.late_events, "lateness_ms": self._lateness_ms()}
+
+    def _lateness_ms(self) -> dict[str, float]:
+        samples = np.asarray(self.scheduler.lateness.samples[-5000:], dtype=np.float64) * 1000.0
+        if not samples.size:
+            return {}
+        return {"p50": round(float(np.percentile(samples, 50)), 3), "p99": round(float(np.percentile(samples, 99)), 3),
+                "max": round(float(samples.max()), 3), "count": int(samples.size)}
 
     def state_json(self) -> str:
         return json.dumps(self.state(), sort_keys=True)
