@@ -33,6 +33,7 @@ _HANDLERS: dict[str, str] = {
     "bench": "bridge.commands:run_bench",
     "ports": "bridge.commands:run_ports",
     "run": "bridge.live.run:run_command",
+    "panic": "bridge.commands:run_panic",
 }
 
 TRAIN_EXTRA_HINT = "this command needs the training extra: pip install 'sidl[train]'"
@@ -92,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     from bridge.live.run import add_arguments
 
     add_arguments(live)
+
+    pan = sub.add_parser("panic", help="silence everything: /sidl/panic to a running bridge, and with --port every note-off on a MIDI port")
+    pan.add_argument("--osc-host", default="127.0.0.1", help="the bridge's OSC host (default 127.0.0.1)")
+    pan.add_argument("--osc-port", type=int, default=9000, help="the bridge's OSC port (default 9000)")
+    pan.add_argument("--port", help="also send note-off for all notes, CC64=0 and CC123 on all channels of this MIDI output port")
+    pan.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend for --port")
 
     prt = sub.add_parser("ports", help="list MIDI ports per backend (ALSA, JACK, CoreMIDI, WinMM) and why a backend is unavailable")
     prt.add_argument("--json", action="store_true", help="print JSON")

@@ -118,3 +118,30 @@ def run_ports(args: argparse.Namespace) -> int:
         print("  inputs:  " + (", ".join(info["inputs"]) or "none"))
         print("  outputs: " + (", ".join(info["outputs"]) or "none"))
     return 0
+
+
+def run_panic(args: argparse.Namespace) -> int:
+    """Silence from outside: ask a running bridge over OSC, and/or flood a MIDI port with note-offs."""
+    import socket
+
+    from bridge.live.osc_server import build_message
+
+    done: dict[str, Any] = {}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.sendto(build_message("/sidl/panic", []), (args.osc_host, args.osc_port))
+    done["osc"] = f"/sidl/panic sent to udp://{args.osc_host}:{args.osc_port}"
+    if args.port:
+        from bridge.live import ports
+
+        backend = ports.choose_backend(args.backend)
+        out = ports.open_output(backend, args.port, client="sidl-panic")
+        count = 0
+        for channel in range(16):  # every note of every channel: whatever sent them, they stop
+            for pitch in range(128):
+                out.handle.send_message([0x80 | channel, pitch, 0])
+                count += 1
+            out.handle.send_message([0xB0 | channel, 64, 0])
+            out.handle.send_message([0xB0 | channel, 123, 0])
+        out.handle.close_port()
+        done["midi"] = f"{count} note-offs, CC64=0 and CC123 on 16 channels of {out.name} ({backend})"
+    return _print(done)

@@ -41,7 +41,7 @@ class Controller:
             f"{PREFIX}/temperature": lambda v, s: setattr(bridge.controls, "temperature", float(v[0])),
             f"{PREFIX}/seed": lambda v, s: setattr(bridge.controls, "seed", int(v[0])),
             f"{PREFIX}/tempo": self._tempo,
-            f"{PREFIX}/panic": lambda v, s: bridge.scheduler.panic(),
+            f"{PREFIX}/panic": lambda v, s: bridge.panic(),
             f"{PREFIX}/register": lambda v, s: self.clients.add((s[0], int(v[0]))),
             f"{PREFIX}/query": lambda v, s: self._reply(s, f"{PREFIX}/state", [bridge.state_json()]),
             f"{PREFIX}/model": self._model,

@@ -115,7 +115,7 @@ class LiveBridge:
             self.engine, self.pending_engine = self.pending_engine, None
             self.last_code = None
             self.scenes.clear()  # codes of another dictionary mean nothing to this one
-            self.scheduler.panic()  # a model change silences what the old one played
+            self.panic()  # a model change silences what the old one played
             log.info("model swapped to %s at bar %d", self.engine.info.name, bar)
         with self._lock:
             window = self.quantizer.window(end_bar=bar, bars=self.window_bars)
@@ -212,7 +212,7 @@ class LiveBridge:
             if isinstance(self.clock, MidiClock) and (self.clock.lost() or not self.clock.running):
                 if self.scheduler.ledger.sounding():
                     log.warning("MIDI clock stopped or lost: silencing")
-                    self.scheduler.panic()
+                    self.panic()
                 self._stop.wait(0.01)
                 bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
                 continue
@@ -227,10 +227,17 @@ class LiveBridge:
                 log.exception("bar %d failed; keeping the last pattern", bar)
             bar += 1
 
+    def panic(self) -> list[Any]:
+        """Silence now: every sounding note's note-off, then CC64=0 and CC123 on the output channel."""
+        return self.scheduler.panic(always=((OUT_PORT, self.output_channel),))
+
     def stop(self) -> list[Any]:
         """Stop the loop and silence everything; returns the messages sent to do so."""
         self._stop.set()
-        return self.scheduler.stop()
+        released = self.scheduler.stop()  # the worker ends, the ledger releases what sounds
+        if not any(m.kind == "control_change" and m.channel == self.output_channel for m in released):
+            released += self.panic()  # make the reset heard even when nothing was sounding
+        return released
 
     def state(self) -> dict[str, Any]:
         c = self.controls

@@ -110,13 +110,19 @@ class Scheduler:
         except Exception as exc:  # a lost port must not kill the scheduler
             log.warning("send failed (%s): %s", type(exc).__name__, exc)
 
-    def panic(self, port: Hashable | None = None) -> list[ShortMessage]:
+    def panic(self, port: Hashable | None = None, *, always: tuple[tuple[Hashable, int], ...] = ()) -> list[ShortMessage]:
         """Drop pending events (of ``port``, or all) and send a note-off for every sounding note,
-        then CC64=0 and CC123; returns what was sent."""
+        then CC64=0 and CC123 on every channel used — and on the ``always`` (port, channel) pairs
+        even if the ledger saw nothing there (an explicit panic must always be heard); returns what
+        was sent."""
         with self._cv:
             self._queue = [e for e in self._queue if port is not None and e.port != port]
             heapq.heapify(self._queue)
             messages = self.ledger.release_all(port)
+        reset = {(m.port, m.channel) for m in messages if m.kind == "control_change"}
+        for p, ch in always:
+            if (p, ch) not in reset:
+                messages += [ShortMessage(p, "control_change", ch, cc, 0) for cc in (64, 123)]
         for m in messages:
             self._deliver(m)
         return messages

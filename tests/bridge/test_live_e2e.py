@@ -92,3 +92,31 @@ def test_loop_mode_through_jack_then_sigterm_releases_every_note(jack_server: ob
     balance.subtract(Counter(m[1] for m in offs))
     assert all(v <= 0 for v in balance.values()), balance  # every note-on got its note-off
     assert any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for _, m in heard)  # and all-notes-off on exit
+
+
+def test_sidl_panic_reaches_a_running_bridge_over_osc(jack_server: object) -> None:
+    """The OSC panic path of a live daemon: notes sounding from a loop are released on demand."""
+    import rtmidi
+
+    osc_port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
+                             "--osc-port", str(osc_port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _wait_ready(proc)
+        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="panic-listener")
+        heard: list[list[int]] = []
+        listener.set_callback(lambda ev, _=None: heard.append(ev[0]))
+        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        time.sleep(0.2)
+        done = subprocess.run([sys.executable, "-m", "bridge", "panic", "--osc-port", str(osc_port)],
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0 and "/sidl/panic sent" in done.stdout
+        deadline = time.time() + 3
+        while not any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for m in heard) and time.time() < deadline:
+            time.sleep(0.02)
+        listener.close_port()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for m in heard)  # the bridge answered the panic
