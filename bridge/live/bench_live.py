@@ -48,6 +48,39 @@ def _port_index(handle: Any, name: str) -> int:
     raise RuntimeError(f"no JACK MIDI port matching {name!r}: {handle.get_ports()}")
 
 
+def _round_trip(in_name: str, out_name: str, notes: int) -> list[float]:
+    """Note-ons sent to ``in_name``, timed until they come back on ``out_name`` (ms). Each note is
+    told apart by (pitch, velocity); pitches are drum-class pitches so a drum filter lets them by."""
+    import rtmidi
+
+    api = rtmidi.API_UNIX_JACK
+    sender, receiver = rtmidi.MidiOut(rtapi=api, name="bench-send"), rtmidi.MidiIn(rtapi=api, name="bench-recv")
+    sender.open_port(_port_index(sender, in_name))
+    arrivals: dict[tuple[int, int], float] = {}
+
+    def on_message(ev: tuple[list[int], float], _: object = None) -> None:
+        if ev[0][0] & 0xF0 == 0x90 and ev[0][2] > 0:
+            arrivals.setdefault((ev[0][1], ev[0][2]), time.perf_counter())
+
+    receiver.set_callback(on_message)
+    receiver.open_port(_port_index(receiver, out_name))
+    time.sleep(0.3)
+    pitches = (36, 38, 42, 46, 49, 51)
+    sent: dict[tuple[int, int], float] = {}
+    for i in range(notes):
+        key = (pitches[i % len(pitches)], 1 + (i // len(pitches)) % 127)
+        if key in sent:
+            break
+        sent[key] = time.perf_counter()
+        sender.send_message([0x99, key[0], key[1]])
+        sender.send_message([0x89, key[0], 0])
+        time.sleep(0.004)
+    time.sleep(0.3)
+    sender.close_port()
+    receiver.close_port()
+    return [(arrivals[k] - t) * 1000 for k, t in sent.items() if k in arrivals]
+
+
 def passthrough_latency(notes: int = 500) -> dict[str, float]:
     """Note sent → the same note back through a trivial JACK client that forwards it."""
     import rtmidi
@@ -57,22 +90,26 @@ def passthrough_latency(notes: int = 500) -> dict[str, float]:
     relay_in.open_virtual_port("relay in")
     relay_out.open_virtual_port("relay out")
     relay_in.set_callback(lambda ev, _=None: relay_out.send_message(ev[0]))
-    sender, receiver = rtmidi.MidiOut(rtapi=api, name="bench-send"), rtmidi.MidiIn(rtapi=api, name="bench-recv")
-    sender.open_port(_port_index(sender, "relay in"))
-    arrivals: dict[int, float] = {}
-    receiver.set_callback(lambda ev, _=None: arrivals.setdefault(ev[0][1] * 128 + ev[0][2], time.perf_counter()))
-    receiver.open_port(_port_index(receiver, "relay out"))
-    time.sleep(0.3)
-    sent: dict[int, float] = {}
-    for i in range(notes):
-        key = (i % 100) * 128 + 1 + i // 100
-        sent[key] = time.perf_counter()
-        sender.send_message([0x90, key // 128, key % 128])
-        time.sleep(0.004)
-    time.sleep(0.3)
-    for h in (relay_in, relay_out, sender, receiver):
-        h.close_port()
-    return _stats([(arrivals[k] - t) * 1000 for k, t in sent.items() if k in arrivals])
+    try:
+        return _stats(_round_trip("relay in", "relay out", notes))
+    finally:
+        relay_in.close_port()
+        relay_out.close_port()
+
+
+def filter_latency(model: str, notes: int = 500) -> dict[str, float]:
+    """The same round trip through ``sidl run --mode filter`` (amount 0: every note passes)."""
+    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--mode", "filter",
+                             "--model", model, "--osc-port", str(_free_port())], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stdout is not None
+        if not proc.stdout.readline().startswith("sidl: ready "):
+            raise RuntimeError("sidl run --mode filter did not start")
+        return _stats(_round_trip("sidl in", "sidl out", notes))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def run_live_bench(*, bars: int = 16, bpm: float = 120.0, model: str = "drums") -> dict[str, Any]:
@@ -153,4 +190,10 @@ def _measure(rtmidi: Any, *, bars: int, bpm: float, model: str) -> dict[str, Any
             "startup_to_ready_s": round(startup, 3), "daemon_ready_s": ready["ready_seconds"],
             "loop_output_vs_grid": _stats(errors),
             "daemon_scheduler_lateness_ms": state.get("lateness_ms", {}), "late_events": state.get("late_events"),
-            "jack_passthrough_latency": passthrough_latency()}
+            **_filter_comparison(passthrough_latency(), filter_latency(model))}
+
+
+def _filter_comparison(plain: dict[str, float], daemon: dict[str, float]) -> dict[str, Any]:
+    added = {k.replace("_ms", "_added_ms"): round(daemon[k] - plain[k], 3) for k in ("p50_ms", "p99_ms")
+             if k in plain and k in daemon}
+    return {"jack_passthrough_latency": plain, "filter_mode_latency": daemon, "filter_mode_added_latency": added}

@@ -15,7 +15,7 @@ from bridge.live.osc_table import BY_PATH, PREFIX
 
 log = logging.getLogger("sidl.osc")
 
-AVAILABLE_MODES = ("loop",)  # filter and generate are in the table; they arrive with the next round
+AVAILABLE_MODES = ("loop", "filter")  # generate is in the table; it arrives with the next round
 
 
 class Controller:
@@ -59,7 +59,7 @@ class Controller:
     # ------------------------------------------------------------------ handlers
     def _mode(self, values: list[Any], sender: tuple[str, int]) -> None:
         if values[0] not in AVAILABLE_MODES:
-            raise ParameterError(f"mode {values[0]!r} is not available yet; this version plays 'loop'")
+            raise ParameterError(f"mode {values[0]!r} is not available yet; this version plays {' and '.join(AVAILABLE_MODES)}")
         self.bridge.controls.mode = values[0]
 
     def _recall(self, values: list[Any], sender: tuple[str, int]) -> None:

@@ -5,7 +5,16 @@ grid), a clock (beats ↔ seconds), the engine and the sparse-code operations, t
 note-off ledger), and the OSC control state. It has no threads of its own except :meth:`run`'s bar
 loop, so tests drive it step by step with a fake clock.
 
-Loop mode (this version): at every bar boundary the last window of ``window_bars`` bars is encoded,
+Two modes, switched at a bar boundary (``Controls.mode``):
+
+**Filter**: every incoming note is passed through at once — no added latency beyond processing —
+but gated and velocity-scaled by what the model expects at that step of the current bar, computed at
+the bar boundary from the previous windows (the same prediction loop mode would play). With
+``denoise`` amount a, a note passes when the expected hit value there is at least ``a/2`` and its
+velocity is scaled by ``(1 − a) + a·expected``: amount 0 passes everything untouched, 1 keeps only
+notes the model is confident about — live denoising of a performance.
+
+**Loop**: at every bar boundary the last window of ``window_bars`` bars is encoded,
 the current edits are applied (denoise amount, atom mute/solo/gain, morph toward a stored scene),
 and the last bar of the decoded result is scheduled over the next bar — a bar of latency by design,
 like a looper. The bar is processed half a grid step *before* its boundary: a note played later than
@@ -93,19 +102,71 @@ class LiveBridge:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
+        self.mode = "loop"  # the mode in force; Controls.mode is the one asked for (applied per bar)
+        self.expectation: tuple[int, np.ndarray] | None = None  # (bar, hit grid) for filter mode
+        self._passed: set[tuple[int, int]] = set()  # (channel, pitch) of input notes let through
+        self._row_of = self._input_rows(drum_map_in)
+        self.filter_counts = {"passed": 0, "blocked": 0}
 
     # ------------------------------------------------------------------ input
     def on_midi(self, data: list[int], t: float) -> None:
         """rtmidi callback: notes go on the grid at the clock's beat; clock bytes drive a MIDI clock."""
         for event in self.decoder.feed(data, t):
             if isinstance(event, NoteEvent):
+                beat = self.clock.beat_at(event.t)
                 with self._lock:
-                    self.quantizer.note(self.clock.beat_at(event.t), event.channel, event.pitch, event.velocity)
+                    self.quantizer.note(beat, event.channel, event.pitch, event.velocity)
+                if self.mode == "filter":
+                    self._filter(event, beat)
             elif isinstance(event, ClockEvent) and isinstance(self.clock, MidiClock):
                 try:
                     self.clock.feed(event.status, event.t, event.data)
                 except ParameterError as exc:
                     log.debug("bad clock message: %s", exc)
+
+    # ------------------------------------------------------------------ filter mode
+    def _input_rows(self, drum_map: DrumMap | None) -> Callable[[int], int | None]:
+        """Input pitch → row of the hit/onset group of the grid (None: not a pitch the model knows)."""
+        if isinstance(self.engine.codec, DrumCodec):
+            from bridge.codecs import DRUM_CLASS_NAMES
+            from bridge.codecs.drum_maps import GROOVAE_INPUT_MAP
+
+            table = GROOVAE_INPUT_MAP if drum_map is None else drum_map.input
+            rows = {p: DRUM_CLASS_NAMES.index(c) for p, c in table.items()}
+            return rows.get
+        low = int(self.engine.info.codec_spec.get("lowest_pitch", 21))  # piano: one row per key
+        return lambda pitch: pitch - low if 0 <= pitch - low < self.engine.info.in_channels // 3 else None
+
+    def _filter(self, event: NoteEvent, beat: float) -> None:
+        key = (event.channel, event.pitch)
+        if event.velocity == 0:
+            if key in self._passed:
+                self._passed.discard(key)
+                self.scheduler.send_now(OUT_PORT, self.output_channel, event.pitch, 0)
+            return
+        amount = self.controls.denoise
+        velocity = event.velocity
+        expected = self._expected(beat, event.pitch)
+        if expected is not None and amount > 0:
+            if expected < amount / 2:
+                self.filter_counts["blocked"] += 1
+                return
+            velocity = int(np.clip(round(velocity * ((1 - amount) + amount * min(expected, 1.0))), 1, 127))
+        self.filter_counts["passed"] += 1
+        self._passed.add(key)
+        self.scheduler.send_now(OUT_PORT, self.output_channel, event.pitch, velocity)
+
+    def _expected(self, beat: float, pitch: int) -> float | None:
+        """The model's expected hit value for ``pitch`` at ``beat`` (None: no expectation yet)."""
+        if self.expectation is None:
+            return None
+        bar, grid = self.expectation
+        spb = self.engine.info.steps_per_bar
+        step = int(np.floor((beat - bar * self.beats_per_bar) * self.engine.codec.steps_per_beat + 0.5))
+        row = self._row_of(pitch)
+        if row is None or not 0 <= step < spb:
+            return None if row is None else 0.0
+        return float(grid[row, step])
 
     # ------------------------------------------------------------------ one bar
     def process_bar(self, bar: int) -> BarReport:
@@ -140,7 +201,9 @@ class LiveBridge:
         full = np.zeros((engine.info.atoms, len(bars_of)), np.float32)
         full[:, last_columns] = edited
         grid = engine.decode(full)[:, -spb:]
-        notes = self._schedule(grid, bar)
+        self.mode = c.mode  # a mode change takes effect at this boundary
+        self.expectation = (bar, grid[: engine.info.in_channels // 3].copy())
+        notes = self._schedule(grid, bar) if self.mode == "loop" else 0
         totals = edited.sum(axis=1)
         peak = float(totals.max()) if totals.size and totals.max() > 0 else 1.0
         report = BarReport(bar, notes, np.flatnonzero(totals).tolist(), (totals / peak).round(4).tolist(),

@@ -39,6 +39,10 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
     drum_out = get_drum_map(args.drum_map_out) if args.drum_map_out else None
     bridge = LiveBridge(engine, lambda m: out_port.handle.send_message(m.to_bytes()), clock=clock,
                         input_channel=args.channel, drum_map_in=drum_in, drum_map_out=drum_out)
+    bridge.controls.mode = bridge.mode = args.mode
+    if not 0.0 <= args.denoise <= 1.0:
+        raise ParameterError(f"--denoise must be within 0..1, got {args.denoise}")
+    bridge.controls.denoise = args.denoise
     in_port = open_input(backend, bridge.on_midi, args.input)
 
     def load_model(name: str) -> None:  # runs on the OSC thread: the bar loop keeps playing meanwhile
@@ -101,7 +105,8 @@ def serve(args: argparse.Namespace, announce: Any = print) -> int:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
-    p.add_argument("--mode", default="loop", choices=["loop"], help="live mode (loop; filter and generate follow)")
+    p.add_argument("--mode", default="loop", choices=["loop", "filter"], help="live mode (default loop; generate follows)")
+    p.add_argument("--denoise", type=float, default=0.0, help="denoise amount 0..1 (filter mode: gate strength)")
     p.add_argument("--clock", default="internal", choices=["internal", "midi"], help="clock source (default internal)")
     p.add_argument("--bpm", type=float, default=120.0, help="internal clock tempo (default 120)")
     p.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend (default: ALSA, else JACK)")

@@ -81,6 +81,14 @@ class Scheduler:
             heapq.heappush(self._queue, _Event(end, next(self._seq), "off", port, channel, pitch, 0))
             self._cv.notify()
 
+    def send_now(self, port: Hashable, channel: int, pitch: int, velocity: int) -> None:
+        """Send a note-on (velocity > 0) or note-off at once, from the calling thread, through the
+        ledger (filter mode: the input's own timing is the output's)."""
+        with self._cv:
+            message = (self.ledger.note_on(port, channel, pitch, velocity) if velocity > 0
+                       else self.ledger.note_off(port, channel, pitch))
+        self._deliver(message)
+
     def pending(self) -> int:
         with self._cv:
             return len(self._queue)

@@ -95,7 +95,7 @@ def test_osc_controller_applies_and_refuses(engine: Engine) -> None:
     ctl.handle("/sidl/tempo", [90.0], sender)
     assert bridge.controls.denoise == 0.5 and bridge.controls.mute == {3} and bridge.clock.bpm == 90.0
     with pytest.raises(ParameterError, match="not available yet"):
-        ctl.handle("/sidl/mode", ["filter"], sender)
+        ctl.handle("/sidl/mode", ["generate"], sender)
     with pytest.raises(ParameterError, match="scene 2 is empty"):
         ctl.handle("/sidl/scene/recall", [2], sender)
     with pytest.raises(ParameterError, match="nothing has been coded yet"):
@@ -118,3 +118,23 @@ def test_model_swap_waits_for_the_bar_and_refuses_another_codec(engine: Engine) 
     assert bridge.pending_engine is not None
     bridge.process_bar(1)
     assert bridge.pending_engine is None
+
+
+def test_filter_mode_passes_expected_notes_at_once_and_gates_strays(engine: Engine) -> None:
+    bridge, now, sent = make(engine)
+    for bar in range(2):
+        play_bar(bridge, bar)
+    bridge.controls.mode = "filter"
+    bridge.controls.denoise = 1.0
+    report = bridge.process_bar(2)  # filter from bar 2 on: nothing of the loop is scheduled
+    assert report.notes == 0 and bridge.mode == "filter" and bridge.scheduler.pending() == 0
+    now.t = 4.0
+    bridge.on_midi([0x99, 36, 100], now.t)  # kick on the one: expected
+    assert sent[-1].kind == "note_on" and sent[-1].data1 == 36  # sent at once, no scheduling
+    bridge.on_midi([0x99, 47, 100], 4.0 + 0.375)  # a tom on an off-sixteenth: not expected
+    assert sent[-1].data1 == 36 and bridge.filter_counts["blocked"] == 1
+    bridge.on_midi([0x89, 36, 0], 4.1)
+    assert sent[-1].kind == "note_off" and sent[-1].data1 == 36
+    bridge.controls.denoise = 0.0  # amount 0: everything passes, velocity untouched
+    bridge.on_midi([0x99, 47, 77], 4.5)
+    assert (sent[-1].data1, sent[-1].data2) == (47, 77)
