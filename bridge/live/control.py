@@ -15,7 +15,7 @@ from bridge.live.osc_table import BY_PATH, PREFIX
 
 log = logging.getLogger("sidl.osc")
 
-AVAILABLE_MODES = ("loop", "filter")  # generate is in the table; it arrives with the next round
+AVAILABLE_MODES = ("loop", "filter", "generate")
 
 
 class Controller:

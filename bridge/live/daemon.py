@@ -14,6 +14,9 @@ the bar boundary from the previous windows (the same prediction loop mode would 
 velocity is scaled by ``(1 − a) + a·expected``: amount 0 passes everything untouched, 1 keeps only
 notes the model is confident about — live denoising of a performance.
 
+**Generate**: no input needed — each bar plays the selected scene (morphing to it from the scene
+before it), or a code sampled from the atoms' training statistics (temperature, seed).
+
 **Loop**: at every bar boundary the last window of ``window_bars`` bars is encoded,
 the current edits are applied (denoise amount, atom mute/solo/gain, morph toward a stored scene),
 and the last bar of the decoded result is scheduled over the next bar — a bar of latency by design,
@@ -63,6 +66,13 @@ class Controls:
     seed: int = 0
 
 
+def _without_morph(c: Controls) -> Controls:
+    """The edits minus the input→scene morph (generate mode morphs between scenes itself)."""
+    from dataclasses import replace
+
+    return replace(c, morph=0.0)
+
+
 @dataclass
 class BarReport:
     """What happened at one bar boundary (also sent as OSC feedback)."""
@@ -107,6 +117,7 @@ class LiveBridge:
         self._passed: set[tuple[int, int]] = set()  # (channel, pitch) of input notes let through
         self._row_of = self._input_rows(drum_map_in)
         self.filter_counts = {"passed": 0, "blocked": 0}
+        self._stats: ops.AtomStats | None = None
 
     # ------------------------------------------------------------------ input
     def on_midi(self, data: list[int], t: float) -> None:
@@ -188,22 +199,25 @@ class LiveBridge:
         last_columns = bars_of == bars_of.max()
         silent = not (window[: engine.info.in_channels // 3, -spb:] > 0.5).any()  # nothing played in the last bar
         frozen = silent and self.last_code is not None
-        if frozen:
+        if c.mode == "generate":
+            bar_code = self._generated(bar, int(last_columns.sum()), c)
+            frozen = False
+        elif frozen:
             bar_code = self.last_code
         elif silent:  # nothing played yet: stay silent (don't code the decoder's bias)
             bar_code = np.zeros((engine.info.atoms, int(last_columns.sum())), np.float32)
         else:
             code = engine.encode(window)
             bar_code = code[:, last_columns]
-        if not silent:
+        if not silent or c.mode == "generate":
             self.last_code = bar_code
-        edited = self._edit(bar_code, c)
+        edited = self._edit(bar_code, c if c.mode != "generate" else _without_morph(c))
         full = np.zeros((engine.info.atoms, len(bars_of)), np.float32)
         full[:, last_columns] = edited
         grid = engine.decode(full)[:, -spb:]
         self.mode = c.mode  # a mode change takes effect at this boundary
         self.expectation = (bar, grid[: engine.info.in_channels // 3].copy())
-        notes = self._schedule(grid, bar) if self.mode == "loop" else 0
+        notes = self._schedule(grid, bar) if self.mode in ("loop", "generate") else 0
         totals = edited.sum(axis=1)
         peak = float(totals.max()) if totals.size and totals.max() > 0 else 1.0
         report = BarReport(bar, notes, np.flatnonzero(totals).tolist(), (totals / peak).round(4).tolist(),
@@ -216,6 +230,25 @@ class LiveBridge:
             except Exception:
                 log.exception("bar listener failed")
         return report
+
+    def _generated(self, bar: int, columns: int, c: Controls) -> np.ndarray:
+        """Generate mode: the selected scene (morphing from the one before it by ``morph``), else a
+        code sampled from the atoms' training statistics (seed + bar: reproducible, new every bar)."""
+        k = self.engine.info.k
+        bars = np.zeros(columns, dtype=np.int64)
+        if c.scene is not None and c.scene in self.scenes:
+            target = self.scenes[c.scene]
+            others = [s for s in sorted(self.scenes) if s < c.scene]
+            if others and c.morph < 1.0:
+                return ops.interpolate(self.scenes[others[-1]], target, c.morph, k=k, column_bars=bars)
+            return target
+        raw = self.engine.info.extra.get("atom_stats")
+        if not raw:
+            return np.zeros((self.engine.info.atoms, columns), np.float32)
+        if self._stats is None:
+            self._stats = ops.AtomStats.from_dict(raw)
+        return ops.generate(self._stats, columns, k=k, column_bars=bars, temperature=c.temperature,
+                            seed=c.seed * 100_003 + bar)
 
     def _edit(self, code: np.ndarray, c: Controls) -> np.ndarray:
         """The current edits, in order: morph toward the scene, atom mute/solo/gain, denoise."""

@@ -105,7 +105,7 @@ def serve(args: argparse.Namespace, announce: Any = print) -> int:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
-    p.add_argument("--mode", default="loop", choices=["loop", "filter"], help="live mode (default loop; generate follows)")
+    p.add_argument("--mode", default="loop", choices=["loop", "filter", "generate"], help="live mode (default loop)")
     p.add_argument("--denoise", type=float, default=0.0, help="denoise amount 0..1 (filter mode: gate strength)")
     p.add_argument("--clock", default="internal", choices=["internal", "midi"], help="clock source (default internal)")
     p.add_argument("--bpm", type=float, default=120.0, help="internal clock tempo (default 120)")

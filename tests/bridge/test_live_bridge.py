@@ -94,8 +94,6 @@ def test_osc_controller_applies_and_refuses(engine: Engine) -> None:
     ctl.handle("/sidl/atom/mute", [3, 1], sender)
     ctl.handle("/sidl/tempo", [90.0], sender)
     assert bridge.controls.denoise == 0.5 and bridge.controls.mute == {3} and bridge.clock.bpm == 90.0
-    with pytest.raises(ParameterError, match="not available yet"):
-        ctl.handle("/sidl/mode", ["generate"], sender)
     with pytest.raises(ParameterError, match="scene 2 is empty"):
         ctl.handle("/sidl/scene/recall", [2], sender)
     with pytest.raises(ParameterError, match="nothing has been coded yet"):
@@ -138,3 +136,16 @@ def test_filter_mode_passes_expected_notes_at_once_and_gates_strays(engine: Engi
     bridge.controls.denoise = 0.0  # amount 0: everything passes, velocity untouched
     bridge.on_midi([0x99, 47, 77], 4.5)
     assert (sent[-1].data1, sent[-1].data2) == (47, 77)
+
+
+def test_generate_mode_needs_no_input_and_is_reproducible(engine: Engine) -> None:
+    bridge, _, _ = make(engine)
+    bridge.controls.mode = "generate"
+    first = [bridge.process_bar(b) for b in range(1, 4)]
+    assert all(r.notes > 0 and 0 < len(r.active_atoms) <= engine.info.k for r in first)
+    again, _, _ = make(engine)
+    again.controls.mode = "generate"
+    assert [again.process_bar(b).active_atoms for b in range(1, 4)] == [r.active_atoms for r in first]
+    bridge.store_scene(0)  # the last generated bar becomes a scene
+    bridge.controls.scene = 0
+    assert bridge.process_bar(5).active_atoms == first[-1].active_atoms
