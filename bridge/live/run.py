@@ -17,6 +17,8 @@ from bridge.live.control import Controller
 from bridge.live.daemon import LiveBridge
 from bridge.live.osc_server import OscReceiver
 from bridge.live.ports import PortError, choose_backend, open_input, open_output, start_jack_dummy
+from bridge.live.session import SETTINGS as SESSION_SETTINGS
+from bridge.live.session import load_session, save_session, scenes_from
 
 log = logging.getLogger("sidl.live")
 
@@ -61,9 +63,25 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
     return bridge, receiver, [in_port, out_port], ready
 
 
-def serve(args: argparse.Namespace, announce: Any = print) -> int:
+def apply_session(args: argparse.Namespace, defaults: dict[str, Any]) -> dict[str, Any] | None:
+    """Settings from ``--session`` where no flag was given (a flag differing from its default wins)."""
+    if not args.session:
+        return None
+    session = load_session(args.session)
+    for key, value in session["settings"].items():
+        if getattr(args, key, None) == defaults.get(key):
+            setattr(args, key, value)
+    return session
+
+
+def serve(args: argparse.Namespace, announce: Any = print, defaults: dict[str, Any] | None = None) -> int:
     """Run until SIGINT/SIGTERM/SIGHUP (or ``--seconds``); every sounding note is released on exit."""
+    session = apply_session(args, defaults or {})
     bridge, receiver, ports, ready = build(args)
+    if session is not None:
+        columns = bridge.engine.geometry.code_length(bridge.engine.info.steps_per_bar)
+        bridge.scenes.update(scenes_from(session, bridge.engine.info.atoms, columns, bridge.engine.info.weights_sha256))
+        ready["session"] = {"file": str(args.session), "scenes": sorted(bridge.scenes)}
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -93,6 +111,11 @@ def serve(args: argparse.Namespace, announce: Any = print) -> int:
                 p.handle.close_port()
             except Exception:  # closing a lost port must not hide the rest of the shutdown
                 log.debug("closing %s failed", p.name)
+        if args.save_session:
+            settings = {k: getattr(args, k, None) for k in SESSION_SETTINGS}
+            settings.update(mode=bridge.controls.mode, denoise=bridge.controls.denoise)
+            save_session(args.save_session, settings, bridge.scenes, bridge.engine.info.weights_sha256)
+            log.info("session saved to %s", args.save_session)
         jack = getattr(args, "jack_process", None)
         if jack is not None:
             jack.terminate()
@@ -120,6 +143,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--osc-port", type=int, default=9000, help="OSC listen port (default 9000)")
     p.add_argument("--osc-allow", help="comma list of sender hosts allowed when listening beyond loopback")
     p.add_argument("--feedback", help="send per-bar feedback to HOST:PORT (clients can also /sidl/register)")
+    p.add_argument("--session", help="TOML session file: ports, model, mode, maps, OSC settings and scenes (flags win)")
+    p.add_argument("--save-session", help="write the session (settings and stored scenes) to this TOML file at exit")
     p.add_argument("--jack-dummy", action="store_true",
                    help="if no MIDI backend works (no sound hardware), start a JACK server with the dummy driver")
     p.add_argument("--seconds", type=float, help="stop after this many seconds (tests, demos)")
@@ -133,4 +158,11 @@ def run_command(args: argparse.Namespace) -> int:
         print("sidl: ready " + json.dumps(ready), flush=True)
         sys.stdout.flush()
 
-    return serve(args, announce)
+    defaults = vars(_defaults())
+    return serve(args, announce, defaults)
+
+
+def _defaults() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args([])
