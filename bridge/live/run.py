@@ -7,6 +7,7 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bridge.codecs import get_drum_map
@@ -39,8 +40,20 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
     out_port = open_output(backend, args.out)
     drum_in = get_drum_map(args.drum_map_in) if args.drum_map_in else None
     drum_out = get_drum_map(args.drum_map_out) if args.drum_map_out else None
-    bridge = LiveBridge(engine, lambda m: out_port.handle.send_message(m.to_bytes()), clock=clock,
-                        input_channel=args.channel, drum_map_in=drum_in, drum_map_out=drum_out)
+    demo: list[Any] = []  # the DemoFeed, when --demo: it also records what goes out
+
+    def send(message: Any) -> None:
+        out_port.handle.send_message(message.to_bytes())
+        if demo:
+            demo[0].record_output(message)
+
+    bridge = LiveBridge(engine, send, clock=clock, input_channel=args.channel, drum_map_in=drum_in,
+                        drum_map_out=drum_out)
+    if args.demo:
+        from bridge.live.demo import DemoFeed
+
+        demo.append(DemoFeed(bridge))
+        args.demo_feed = demo[0]
     bridge.controls.mode = bridge.mode = args.mode
     if not 0.0 <= args.denoise <= 1.0:
         raise ParameterError(f"--denoise must be within 0..1, got {args.denoise}")
@@ -74,7 +87,8 @@ def apply_session(args: argparse.Namespace, defaults: dict[str, Any]) -> dict[st
     return session
 
 
-def serve(args: argparse.Namespace, announce: Any = print, defaults: dict[str, Any] | None = None) -> int:
+def serve(args: argparse.Namespace, announce: Callable[[str, dict[str, Any]], None],
+          defaults: dict[str, Any] | None = None) -> int:
     """Run until SIGINT/SIGTERM/SIGHUP (or ``--seconds``); every sounding note is released on exit."""
     session = apply_session(args, defaults or {})
     bridge, receiver, ports, ready = build(args)
@@ -95,15 +109,23 @@ def serve(args: argparse.Namespace, announce: Any = print, defaults: dict[str, A
     receiver.start()
     if isinstance(bridge.clock, InternalClock):
         bridge.clock.start()
-    announce(ready)
+    announce("ready", ready)
     worker = threading.Thread(target=bridge.run, name="sidl-bars", daemon=True)
     worker.start()
+    feed = getattr(args, "demo_feed", None)
+    demo_files: list[str] = []
+    if feed is not None:
+        feed.start()
     try:
         deadline = time.monotonic() + args.seconds if args.seconds else None
         while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
             stop.wait(0.05)
     finally:
+        if feed is not None:
+            feed.stop()
         bridge.stop()  # panic through the ledger: every note-on gets its note-off
+        if feed is not None:
+            demo_files = [str(p) for p in feed.write(args.demo)]
         worker.join(timeout=2.0)
         receiver.stop()
         for p in ports:
@@ -123,6 +145,8 @@ def serve(args: argparse.Namespace, announce: Any = print, defaults: dict[str, A
                 jack.wait(timeout=3)
             except Exception:  # jackd can linger on departing clients
                 jack.kill()
+    if demo_files:
+        announce("demo", {"files": demo_files})
     return 0
 
 
@@ -143,6 +167,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--osc-port", type=int, default=9000, help="OSC listen port (default 9000)")
     p.add_argument("--osc-allow", help="comma list of sender hosts allowed when listening beyond loopback")
     p.add_argument("--feedback", help="send per-bar feedback to HOST:PORT (clients can also /sidl/register)")
+    p.add_argument("--demo", nargs="?", const="demo_out", metavar="FOLDER",
+                   help="play a generated groove into the bridge (no DAW needed) and write demo-in.mid / "
+                        "demo-out.mid to FOLDER (default demo_out)")
     p.add_argument("--session", help="TOML session file: ports, model, mode, maps, OSC settings and scenes (flags win)")
     p.add_argument("--save-session", help="write the session (settings and stored scenes) to this TOML file at exit")
     p.add_argument("--jack-dummy", action="store_true",
@@ -154,8 +181,8 @@ def run_command(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    def announce(ready: dict[str, Any]) -> None:
-        print("sidl: ready " + json.dumps(ready), flush=True)
+    def announce(kind: str, payload: dict[str, Any]) -> None:
+        print(f"sidl: {kind} " + json.dumps(payload), flush=True)
         sys.stdout.flush()
 
     defaults = vars(_defaults())

@@ -120,3 +120,17 @@ def test_sidl_panic_reaches_a_running_bridge_over_osc(jack_server: object) -> No
         proc.terminate()
         proc.wait(timeout=10)
     assert any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for m in heard)  # the bridge answered the panic
+
+
+def test_demo_plays_a_generated_groove_and_writes_both_sides(jack_server: object, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bridge.codecs import load_score
+
+    done = subprocess.run([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
+                           "--osc-port", str(_free_port()), "--demo", str(tmp_path), "--seconds", "5"],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert "sidl: demo " in done.stdout
+    sent, played = load_score(tmp_path / "demo-in.mid"), load_score(tmp_path / "demo-out.mid")
+    assert len(sent.notes) > 20 and len(played.notes) > 10
+    assert min(n.start for n in played.notes) >= min(n.start for n in sent.notes) + 4 - 0.2  # a bar later
+    assert {n.pitch for n in played.notes} & {36, 38, 42}
