@@ -6,6 +6,9 @@ injected monotonic source (``time.monotonic`` by default), so tests drive clocks
 
 - :class:`InternalClock`: a tempo set by flag or OSC; a tempo change keeps the beat position
   continuous (no jump, no drift).
+- :class:`HostClock`: the DAW's own transport sent over OSC (``/sidl/host/transport playing bpm
+  beat``, e.g. by the Max for Live device from Live's transport), so Live users need no MIDI clock;
+  small disagreements are slewed in, jumps (a locate) are taken at once.
 - :class:`MidiClock`: 24 ticks per quarter note from a DAW, with Start/Continue/Stop and Song
   Position Pointer. Position comes from counting ticks (exact, never drifts); tempo is a least-squares
   line through the times of the last ``fit_ticks`` ticks, so single jittery ticks barely move it, and
@@ -173,3 +176,54 @@ class MidiClock:
             return False
         silence = self._now() - self._times[-1]
         return silence > max(self._loss_after, 8 * self._seconds_per_tick)
+
+
+class HostClock:
+    """Follows transport reports (playing, bpm, beat) that arrive every few tens of milliseconds.
+
+    Between reports the position runs on at the reported tempo. A report within ``slew_window``
+    seconds of where the clock already is moves it by ``slew`` of the difference (network jitter must
+    not make notes stutter); a bigger jump (the user located elsewhere) is taken as is. No report for
+    ``loss_after`` seconds while playing means the host is gone.
+    """
+
+    source = "host"
+
+    def __init__(self, *, now: TimeSource = time.monotonic, slew: float = 0.25, slew_window: float = 0.03,
+                 loss_after: float = 1.0) -> None:
+        self._now = now
+        self._bpm = 120.0
+        self._anchor_time = now()
+        self._anchor_beat = 0.0
+        self._last_report = float("-inf")
+        self.slew, self.slew_window, self.loss_after = slew, slew_window, loss_after
+        self.running = False
+
+    @property
+    def bpm(self) -> float:
+        return self._bpm
+
+    def update(self, playing: bool, bpm: float, beat: float, t: float | None = None) -> None:
+        t = self._now() if t is None else t
+        bpm = check_bpm(bpm)
+        if not playing:
+            self.running, self._anchor_beat, self._anchor_time, self._bpm = False, float(beat), t, bpm
+            self._last_report = t
+            return
+        predicted = self.beat_at(t) if self.running else float(beat)
+        error_seconds = (float(beat) - predicted) * 60.0 / bpm
+        if self.running and abs(error_seconds) <= self.slew_window:
+            beat = predicted + self.slew * (float(beat) - predicted)
+        self._anchor_beat, self._anchor_time, self._bpm, self.running = float(beat), t, bpm, True
+        self._last_report = t
+
+    def beat_at(self, t: float) -> float:
+        if not self.running:
+            return self._anchor_beat
+        return self._anchor_beat + (t - self._anchor_time) * self._bpm / 60.0
+
+    def time_at(self, beat: float) -> float:
+        return self._anchor_time + (beat - self._anchor_beat) * 60.0 / self._bpm
+
+    def lost(self) -> bool:
+        return self.running and self._now() - self._last_report > self.loss_after

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bridge.errors import ParameterError
-from bridge.live.clock import InternalClock
+from bridge.live.clock import HostClock, InternalClock
 from bridge.live.daemon import BarReport, LiveBridge
 from bridge.live.osc_server import OscReceiver
 from bridge.live.osc_table import BY_PATH, PREFIX
@@ -46,7 +46,7 @@ class Controller:
             f"{PREFIX}/query": lambda v, s: self._reply(s, f"{PREFIX}/state", [bridge.state_json()]),
             f"{PREFIX}/model": self._model,
             f"{PREFIX}/clock": self._clock,
-            f"{PREFIX}/host/transport": self._unavailable,
+            f"{PREFIX}/host/transport": self._host_transport,
         }
         missing = {a.path for a in BY_PATH.values() if a.direction == "in"} - set(self._handlers)
         if missing:
@@ -92,8 +92,11 @@ class Controller:
         if values[0] != self.bridge.clock.source:
             raise ParameterError(f"the clock source is chosen at start (sidl run --clock); now {self.bridge.clock.source!r}")
 
-    def _unavailable(self, values: list[Any], sender: tuple[str, int]) -> None:
-        raise ParameterError("the host transport clock arrives with the Max for Live device")
+    def _host_transport(self, values: list[Any], sender: tuple[str, int]) -> None:
+        if not isinstance(self.bridge.clock, HostClock):
+            raise ParameterError(f"/sidl/host/transport drives the host clock; this session runs the "
+                                 f"{self.bridge.clock.source} clock (sidl run --clock host)")
+        self.bridge.clock.update(bool(values[0]), float(values[1]), float(values[2]), self.bridge.now())
 
     # ------------------------------------------------------------------ feedback
     def _reply(self, target: tuple[str, int], path: str, args: list[Any]) -> None:

@@ -41,7 +41,7 @@ from bridge import ops
 from bridge.codecs import DrumCodec, DrumMap
 from bridge.engine import Engine
 from bridge.errors import ParameterError
-from bridge.live.clock import InternalClock, MidiClock
+from bridge.live.clock import HostClock, InternalClock, MidiClock
 from bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
 from bridge.live.quantizer import RollingQuantizer
 from bridge.live.scheduler import Scheduler
@@ -88,7 +88,7 @@ class BarReport:
 class LiveBridge:
     """See module docstring. ``send`` gets every outgoing MIDI message (a port's send, or a list)."""
 
-    def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock,
+    def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock,
                  input_channel: int | None = None, output_channel: int | None = None,
                  drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None,
                  now: Callable[[], float] = time.perf_counter) -> None:
@@ -305,9 +305,9 @@ class LiveBridge:
         self.scheduler.start()
         bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
         while not self._stop.is_set():
-            if isinstance(self.clock, MidiClock) and (self.clock.lost() or not self.clock.running):
-                if self.scheduler.ledger.sounding():
-                    log.warning("MIDI clock stopped or lost: silencing")
+            if isinstance(self.clock, (MidiClock, HostClock)) and (self.clock.lost() or not self.clock.running):
+                if self.scheduler.ledger.sounding() or self.scheduler.pending():
+                    log.warning("%s clock stopped or lost: silencing", self.clock.source)
                     self.panic()
                 self._stop.wait(0.01)
                 bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1

@@ -13,7 +13,7 @@ from typing import Any
 from bridge.codecs import get_drum_map
 from bridge.engine import Engine
 from bridge.errors import ParameterError
-from bridge.live.clock import InternalClock, MidiClock
+from bridge.live.clock import HostClock, InternalClock, MidiClock
 from bridge.live.control import Controller
 from bridge.live.daemon import LiveBridge
 from bridge.live.osc_server import OscReceiver
@@ -34,9 +34,10 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
             raise
         args.jack_process = start_jack_dummy()
         backend = choose_backend("jack")
-    clock: InternalClock | MidiClock = InternalClock(args.bpm) if args.clock == "internal" else MidiClock()
-    if args.clock not in ("internal", "midi"):
-        raise ParameterError(f"clock {args.clock!r} is not available yet; use internal or midi")
+    clocks = {"internal": lambda: InternalClock(args.bpm), "midi": MidiClock, "host": HostClock}
+    if args.clock not in clocks:
+        raise ParameterError(f"clock {args.clock!r} is not available yet; use internal, midi or host")
+    clock: InternalClock | MidiClock | HostClock = clocks[args.clock]()
     out_port = open_output(backend, args.out)
     drum_in = get_drum_map(args.drum_map_in) if args.drum_map_in else None
     drum_out = get_drum_map(args.drum_map_out) if args.drum_map_out else None
@@ -154,7 +155,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
     p.add_argument("--mode", default="loop", choices=["loop", "filter", "generate"], help="live mode (default loop)")
     p.add_argument("--denoise", type=float, default=0.0, help="denoise amount 0..1 (filter mode: gate strength)")
-    p.add_argument("--clock", default="internal", choices=["internal", "midi"], help="clock source (default internal)")
+    p.add_argument("--clock", default="internal", choices=["internal", "midi", "host"],
+                   help="clock source: internal, midi (DAW MIDI clock) or host (transport over OSC /sidl/host/transport)")
     p.add_argument("--bpm", type=float, default=120.0, help="internal clock tempo (default 120)")
     p.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend (default: ALSA, else JACK)")
     p.add_argument("--in", dest="input", help="connect to this input port (name or substring) instead of a virtual 'sidl in'")

@@ -82,3 +82,22 @@ def test_clock_loss_is_detected() -> None:
     assert clock.lost()
     clock.feed(STOP, now.t)
     assert not clock.lost()  # a stopped transport is not a lost clock
+
+
+def test_host_clock_follows_transport_reports() -> None:
+    from bridge.live.clock import HostClock
+
+    now = FakeTime()
+    clock = HostClock(now=now)
+    clock.update(True, 120.0, 8.0, now.t)
+    now.t += 0.5
+    assert clock.beat_at(now.t) == pytest.approx(9.0)
+    clock.update(True, 120.0, 9.02, now.t)  # 10 ms of jitter: slewed, not jumped
+    assert clock.beat_at(now.t) == pytest.approx(9.005)
+    clock.update(True, 120.0, 32.0, now.t)  # a locate: taken at once
+    assert clock.beat_at(now.t) == pytest.approx(32.0)
+    assert clock.time_at(33.0) == pytest.approx(now.t + 0.5)
+    now.t += 1.5
+    assert clock.lost()
+    clock.update(False, 120.0, 35.0, now.t)
+    assert not clock.running and not clock.lost() and clock.beat_at(now.t + 3) == 35.0

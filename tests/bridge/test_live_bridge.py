@@ -149,3 +149,17 @@ def test_generate_mode_needs_no_input_and_is_reproducible(engine: Engine) -> Non
     bridge.store_scene(0)  # the last generated bar becomes a scene
     bridge.controls.scene = 0
     assert bridge.process_bar(5).active_atoms == first[-1].active_atoms
+
+
+def test_host_transport_over_osc_drives_a_host_clock(engine: Engine) -> None:
+    from bridge.live.clock import HostClock
+
+    now, sent = FakeTime(), []
+    bridge = LiveBridge(engine, sent.append, clock=HostClock(now=now), now=now)
+    ctl = Controller(bridge)
+    ctl.handle("/sidl/host/transport", [1, 100.0, 4.0], ("127.0.0.1", 1))
+    now.t += 0.6
+    assert bridge.clock.running and bridge.clock.bpm == 100.0 and bridge.clock.beat_at(now.t) == pytest.approx(5.0)
+    plain, _, _ = make(engine)
+    with pytest.raises(ParameterError, match="sidl run --clock host"):
+        Controller(plain).handle("/sidl/host/transport", [1, 100.0, 4.0], ("127.0.0.1", 1))
