@@ -160,3 +160,46 @@ def start_jack_dummy(wait_seconds: float = 10.0) -> Any:
     log.warning("no MIDI backend was running: started a JACK server with the dummy driver (connect with "
                 "jack_connect or a JACK patchbay)")
     return proc
+
+
+class PortWatch:
+    """Keeps a port that was connected by name (not a virtual one) alive: :meth:`check` notices that
+    it disappeared (the DAW quit, a device was unplugged), calls ``on_lost``, and reopens it when a
+    matching port returns. Virtual ports are ours and cannot disappear."""
+
+    def __init__(self, current: OpenPort, wanted: str | None, reopen: Callable[[], OpenPort],
+                 on_lost: Callable[[], None] = lambda: None) -> None:
+        self.current: OpenPort | None = current
+        self.wanted = wanted
+        self.reopen = reopen
+        self.on_lost = on_lost
+        self.losses = 0
+
+    def check(self) -> str | None:
+        """"lost", "restored" or None (nothing changed)."""
+        if self.wanted is None:
+            return None
+        if self.current is not None:
+            try:
+                present = self.current.name in self.current.handle.get_ports()
+            except Exception:
+                present = False
+            if present:
+                return None
+            self.losses += 1
+            log.warning("MIDI port %r disappeared; waiting for it to return", self.current.name)
+            try:
+                self.on_lost()
+            finally:
+                try:
+                    self.current.handle.close_port()
+                except Exception:  # already gone with its client
+                    log.debug("closing the lost port failed")
+                self.current = None
+            return "lost"
+        try:
+            self.current = self.reopen()
+        except PortError:
+            return None
+        log.warning("MIDI port %r is back", self.current.name)
+        return "restored"

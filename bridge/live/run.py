@@ -17,7 +17,15 @@ from bridge.live.clock import HostClock, InternalClock, MidiClock
 from bridge.live.control import Controller
 from bridge.live.daemon import LiveBridge
 from bridge.live.osc_server import OscReceiver
-from bridge.live.ports import PortError, choose_backend, open_input, open_output, start_jack_dummy
+from bridge.live.ports import (
+    OpenPort,
+    PortError,
+    PortWatch,
+    choose_backend,
+    open_input,
+    open_output,
+    start_jack_dummy,
+)
 from bridge.live.session import SETTINGS as SESSION_SETTINGS
 from bridge.live.session import load_session, save_session, scenes_from
 
@@ -39,12 +47,13 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
         raise ParameterError(f"clock {args.clock!r} is not available yet; use internal, midi or host")
     clock: InternalClock | MidiClock | HostClock = clocks[args.clock]()
     out_port = open_output(backend, args.out)
+    outputs = [out_port]  # the port in use: replaced when a lost named port is reopened
     drum_in = get_drum_map(args.drum_map_in) if args.drum_map_in else None
     drum_out = get_drum_map(args.drum_map_out) if args.drum_map_out else None
     demo: list[Any] = []  # the DemoFeed, when --demo: it also records what goes out
 
     def send(message: Any) -> None:
-        out_port.handle.send_message(message.to_bytes())
+        outputs[0].handle.send_message(message.to_bytes())
         if demo:
             demo[0].record_output(message)
 
@@ -74,6 +83,13 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
     ready = {"model": engine.describe(), "backend": backend, "input": in_port.name, "output": out_port.name,
              "clock": clock.source, "bpm": clock.bpm, "osc": "udp://%s:%d" % receiver.address,
              "ready_seconds": round(time.perf_counter() - started, 3)}
+    def reopen_out() -> OpenPort:
+        outputs[0] = open_output(backend, args.out)
+        return outputs[0]
+
+    watches = [PortWatch(out_port, args.out, reopen_out, on_lost=bridge.panic),
+               PortWatch(in_port, args.input, lambda: open_input(backend, bridge.on_midi, args.input))]
+    args.port_watches = watches
     return bridge, receiver, [in_port, out_port], ready
 
 
@@ -119,8 +135,15 @@ def serve(args: argparse.Namespace, announce: Callable[[str, dict[str, Any]], No
         feed.start()
     try:
         deadline = time.monotonic() + args.seconds if args.seconds else None
+        next_check = time.monotonic()
         while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
             stop.wait(0.05)
+            if time.monotonic() >= next_check:  # named ports: notice loss, reconnect on return
+                next_check = time.monotonic() + 0.5
+                for watch in getattr(args, "port_watches", []):
+                    change = watch.check()
+                    if change:
+                        announce("port", {"port": watch.wanted, "state": change})
     finally:
         if feed is not None:
             feed.stop()
@@ -129,7 +152,8 @@ def serve(args: argparse.Namespace, announce: Callable[[str, dict[str, Any]], No
             demo_files = [str(p) for p in feed.write(args.demo)]
         worker.join(timeout=2.0)
         receiver.stop()
-        for p in ports:
+        current = [w.current for w in getattr(args, "port_watches", []) if w.current is not None]
+        for p in current or ports:
             try:
                 p.handle.close_port()
             except Exception:  # closing a lost port must not hide the rest of the shutdown

@@ -134,3 +134,37 @@ def test_demo_plays_a_generated_groove_and_writes_both_sides(jack_server: object
     assert len(sent.notes) > 20 and len(played.notes) > 10
     assert min(n.start for n in played.notes) >= min(n.start for n in sent.notes) + 4 - 0.2  # a bar later
     assert {n.pitch for n in played.notes} & {36, 38, 42}
+
+
+def test_a_named_output_port_that_disappears_is_reconnected(jack_server: object) -> None:
+    import rtmidi
+
+    def device() -> tuple[object, list[list[int]]]:
+        port = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="e2e-device")
+        got: list[list[int]] = []
+        port.set_callback(lambda ev, _=None: got.append(ev[0]))
+        port.open_virtual_port("ext drums")
+        return port, got
+
+    dev, first = device()
+    time.sleep(0.2)
+    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
+                             "--mode", "generate", "--out", "ext drums", "--osc-port", str(_free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        ready = _wait_ready(proc)
+        assert "ext drums" in str(ready["output"])
+        time.sleep(2.5)
+        dev.close_port()  # the device goes away…
+        del dev
+        time.sleep(1.5)
+        dev, second = device()  # …and comes back
+        time.sleep(3.0)
+        dev.close_port()
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
+    assert any(m[0] & 0xF0 == 0x90 for m in first), err[-1000:]
+    assert any(m[0] & 0xF0 == 0x90 for m in second), (out, err[-1000:])  # playing again after the return
+    assert '"state": "lost"' in out and '"state": "restored"' in out
