@@ -168,3 +168,48 @@ def test_a_named_output_port_that_disappears_is_reconnected(jack_server: object)
     assert any(m[0] & 0xF0 == 0x90 for m in first), err[-1000:]
     assert any(m[0] & 0xF0 == 0x90 for m in second), (out, err[-1000:])  # playing again after the return
     assert '"state": "lost"' in out and '"state": "restored"' in out
+
+
+def test_filter_mode_drops_injected_spurious_hits(jack_server: object) -> None:
+    """Filter mode at full strength, driven with MIDI clock: after four clean bars, stray toms on
+    off-sixteenths are held back while the groove's own hits pass straight through."""
+    import rtmidi
+
+    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--clock", "midi",
+                             "--mode", "filter", "--denoise", "1.0", "--osc-port", str(_free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _wait_ready(proc)
+        player = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name="filter-player")
+        player.open_port([i for i, n in enumerate(player.get_ports()) if "sidl in" in n][0])
+        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="filter-listener")
+        heard: list[list[int]] = []
+        listener.set_callback(lambda ev, _=None: heard.append(ev[0]))
+        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        time.sleep(0.3)
+        t0 = time.perf_counter() + 0.2
+        events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
+        events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(7 * BAR / TICK))]
+        for bar in range(6):
+            hits = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+            if bar >= 4:
+                hits += [(0.75, 47), (2.25, 47)]  # spurious toms, never heard before
+            for beat, pitch in hits:
+                at = t0 + bar * BAR + beat * 60.0 / BPM
+                events += [(at, [0x99, pitch, 100]), (at + 0.03, [0x89, pitch, 0])]
+        events.sort(key=lambda e: e[0])
+        for at, message in events:
+            delay = at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            player.send_message(message)
+        time.sleep(0.2)
+        listener.close_port()
+        player.close_port()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    ons = [m for m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0]
+    assert sum(1 for m in ons if m[1] == 36) >= 8 and sum(1 for m in ons if m[1] == 38) >= 8
+    assert sum(1 for m in ons if m[1] == 47) == 0  # the injected toms were filtered out
