@@ -9,6 +9,8 @@ injected monotonic source (``time.monotonic`` by default), so tests drive clocks
 - :class:`HostClock`: the DAW's own transport sent over OSC (``/sidl/host/transport playing bpm
   beat``, e.g. by the Max for Live device from Live's transport), so Live users need no MIDI clock;
   small disagreements are slewed in, jumps (a locate) are taken at once.
+- :class:`LinkClock`: an Ableton Link session (optional ``aalink`` extra, GPL): tempo shared with
+  every peer, beats phase-aligned to a quantum of one bar.
 - :class:`MidiClock`: 24 ticks per quarter note from a DAW, with Start/Continue/Stop and Song
   Position Pointer. Position comes from counting ticks (exact, never drifts); tempo is a least-squares
   line through the times of the last ``fit_ticks`` ticks, so single jittery ticks barely move it, and
@@ -227,3 +229,59 @@ class HostClock:
 
     def lost(self) -> bool:
         return self.running and self._now() - self._last_report > self.loss_after
+
+
+class LinkClock:
+    """Ableton Link through ``aalink`` (``pip install sidl[link]``; Link is GPL unless licensed).
+
+    aalink needs an asyncio loop, so one runs on a daemon thread just for Link. Beats are read from
+    the session and extrapolated at its tempo; the quantum is one bar, so bar lines meet every peer's.
+    Setting the tempo changes it for the whole session.
+    """
+
+    source = "link"
+
+    def __init__(self, bpm: float = 120.0, *, quantum: float = 4.0, now: TimeSource = time.perf_counter) -> None:
+        try:
+            import aalink
+        except ImportError:
+            raise ParameterError("the Link clock needs aalink: pip install 'sidl[link]'") from None
+        import asyncio
+        import threading
+
+        self._now = now
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="sidl-link", daemon=True).start()
+
+        async def create() -> object:
+            link = aalink.Link(check_bpm(bpm))
+            link.quantum = quantum
+            link.enabled = True
+            return link
+
+        self._link = asyncio.run_coroutine_threadsafe(create(), self._loop).result(timeout=5)
+        self.running = True
+
+    @property
+    def bpm(self) -> float:
+        return float(self._link.tempo)
+
+    @property
+    def peers(self) -> int:
+        return int(self._link.num_peers)
+
+    def set_bpm(self, bpm: float) -> None:
+        self._link.tempo = check_bpm(bpm)
+
+    def beat_at(self, t: float) -> float:
+        return float(self._link.beat) + (t - self._now()) * self.bpm / 60.0
+
+    def time_at(self, beat: float) -> float:
+        return self._now() + (beat - float(self._link.beat)) * 60.0 / self.bpm
+
+    def lost(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._link.enabled = False
+        self._loop.call_soon_threadsafe(self._loop.stop)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bridge.errors import ParameterError
-from bridge.live.clock import HostClock, InternalClock
+from bridge.live.clock import HostClock, InternalClock, LinkClock
 from bridge.live.daemon import BarReport, LiveBridge
 from bridge.live.osc_server import OscReceiver
 from bridge.live.osc_table import BY_PATH, PREFIX
@@ -79,8 +79,9 @@ class Controller:
         c.gain.clear()
 
     def _tempo(self, values: list[Any], sender: tuple[str, int]) -> None:
-        if not isinstance(self.bridge.clock, InternalClock):
-            raise ParameterError(f"the tempo follows the {self.bridge.clock.source} clock; /sidl/tempo sets the internal clock only")
+        if not isinstance(self.bridge.clock, (InternalClock, LinkClock)):
+            raise ParameterError(f"the tempo follows the {self.bridge.clock.source} clock; /sidl/tempo sets the "
+                                 "internal clock or the Link session's tempo")
         self.bridge.clock.set_bpm(float(values[0]))
 
     def _model(self, values: list[Any], sender: tuple[str, int]) -> None:

@@ -41,7 +41,7 @@ from bridge import ops
 from bridge.codecs import DrumCodec, DrumMap
 from bridge.engine import Engine
 from bridge.errors import ParameterError
-from bridge.live.clock import HostClock, InternalClock, MidiClock
+from bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
 from bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
 from bridge.live.quantizer import RollingQuantizer
 from bridge.live.scheduler import Scheduler
@@ -88,7 +88,7 @@ class BarReport:
 class LiveBridge:
     """See module docstring. ``send`` gets every outgoing MIDI message (a port's send, or a list)."""
 
-    def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock,
+    def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock | LinkClock,
                  input_channel: int | None = None, output_channel: int | None = None,
                  drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None,
                  now: Callable[[], float] = time.perf_counter) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from bridge.codecs import get_drum_map
 from bridge.engine import Engine
 from bridge.errors import ParameterError
-from bridge.live.clock import HostClock, InternalClock, MidiClock
+from bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
 from bridge.live.control import Controller
 from bridge.live.daemon import LiveBridge
 from bridge.live.osc_server import OscReceiver
@@ -42,10 +42,11 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
             raise
         args.jack_process = start_jack_dummy()
         backend = choose_backend("jack")
-    clocks = {"internal": lambda: InternalClock(args.bpm), "midi": MidiClock, "host": HostClock}
+    clocks = {"internal": lambda: InternalClock(args.bpm), "midi": MidiClock, "host": HostClock,
+              "link": lambda: LinkClock(args.bpm)}
     if args.clock not in clocks:
-        raise ParameterError(f"clock {args.clock!r} is not available yet; use internal, midi or host")
-    clock: InternalClock | MidiClock | HostClock = clocks[args.clock]()
+        raise ParameterError(f"clock {args.clock!r} is unknown; use internal, midi, host or link")
+    clock: InternalClock | MidiClock | HostClock | LinkClock = clocks[args.clock]()
     out_port = open_output(backend, args.out)
     outputs = [out_port]  # the port in use: replaced when a lost named port is reopened
     drum_in = get_drum_map(args.drum_map_in) if args.drum_map_in else None
@@ -126,6 +127,7 @@ def serve(args: argparse.Namespace, announce: Callable[[str, dict[str, Any]], No
     receiver.start()
     if isinstance(bridge.clock, InternalClock):
         bridge.clock.start()
+    ready["bpm"] = bridge.clock.bpm
     announce("ready", ready)
     worker = threading.Thread(target=bridge.run, name="sidl-bars", daemon=True)
     worker.start()
@@ -179,8 +181,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
     p.add_argument("--mode", default="loop", choices=["loop", "filter", "generate"], help="live mode (default loop)")
     p.add_argument("--denoise", type=float, default=0.0, help="denoise amount 0..1 (filter mode: gate strength)")
-    p.add_argument("--clock", default="internal", choices=["internal", "midi", "host"],
-                   help="clock source: internal, midi (DAW MIDI clock) or host (transport over OSC /sidl/host/transport)")
+    p.add_argument("--clock", default="internal", choices=["internal", "midi", "host", "link"],
+                   help="clock source: internal, midi (DAW MIDI clock), host (transport over OSC /sidl/host/transport) "
+                        "or link (Ableton Link, needs sidl[link])")
     p.add_argument("--bpm", type=float, default=120.0, help="internal clock tempo (default 120)")
     p.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend (default: ALSA, else JACK)")
     p.add_argument("--in", dest="input", help="connect to this input port (name or substring) instead of a virtual 'sidl in'")

@@ -101,3 +101,23 @@ def test_host_clock_follows_transport_reports() -> None:
     assert clock.lost()
     clock.update(False, 120.0, 35.0, now.t)
     assert not clock.running and not clock.lost() and clock.beat_at(now.t + 3) == 35.0
+
+
+def test_link_clock_follows_the_session() -> None:
+    pytest.importorskip("aalink")
+    from bridge.live.clock import LinkClock
+
+    clock = LinkClock(100.0)
+    try:
+        import time as _time
+
+        t = _time.perf_counter()
+        b = clock.beat_at(t)
+        assert clock.bpm == pytest.approx(100.0)
+        assert clock.time_at(b + 1) - t == pytest.approx(0.6, abs=0.01)
+        _time.sleep(0.3)
+        assert clock.beat_at(_time.perf_counter()) - b == pytest.approx(0.5, abs=0.1)
+        clock.set_bpm(90.0)
+        assert clock.bpm == pytest.approx(90.0)
+    finally:
+        clock.close()
