@@ -113,6 +113,7 @@ class LiveBridge:
         self._stop = threading.Event()
         self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
         self.mode = "loop"  # the mode in force; Controls.mode is the one asked for (applied per bar)
+        self._scene_in_force: int | None = None
         self.expectation: tuple[int, np.ndarray] | None = None  # (bar, hit grid) for filter mode
         self._passed: set[tuple[int, int]] = set()  # (channel, pitch) of input notes let through
         self._row_of = self._input_rows(drum_map_in)
@@ -215,7 +216,11 @@ class LiveBridge:
         full = np.zeros((engine.info.atoms, len(bars_of)), np.float32)
         full[:, last_columns] = edited
         grid = engine.decode(full)[:, -spb:]
-        self.mode = c.mode  # a mode change takes effect at this boundary
+        if (c.mode, c.scene) != (self.mode, self._scene_in_force):
+            # a mode or scene change takes effect at this boundary, and what the old one left
+            # sounding (or had scheduled) is released first
+            self.panic()
+            self.mode, self._scene_in_force = c.mode, c.scene
         self.expectation = (bar, grid[: engine.info.in_channels // 3].copy())
         notes = self._schedule(grid, bar) if self.mode in ("loop", "generate") else 0
         totals = edited.sum(axis=1)
@@ -337,7 +342,7 @@ class LiveBridge:
 
     def state(self) -> dict[str, Any]:
         c = self.controls
-        return {"mode": c.mode, "denoise": c.denoise, "morph": c.morph, "scene": c.scene,
+        return {"mode": self.mode, "requested_mode": c.mode, "denoise": c.denoise, "morph": c.morph, "scene": c.scene,
                 "scenes": sorted(self.scenes), "mute": sorted(c.mute), "solo": sorted(c.solo),
                 "gain": {str(a): g for a, g in c.gain.items()}, "bpm": round(self.clock.bpm, 3),
                 "clock": self.clock.source, "model": self.engine.describe(),

@@ -163,3 +163,18 @@ def test_host_transport_over_osc_drives_a_host_clock(engine: Engine) -> None:
     plain, _, _ = make(engine)
     with pytest.raises(ParameterError, match="sidl run --clock host"):
         Controller(plain).handle("/sidl/host/transport", [1, 100.0, 4.0], ("127.0.0.1", 1))
+
+
+def test_mode_and_scene_changes_release_notes_at_the_bar(engine: Engine) -> None:
+    bridge, now, sent = make(engine)
+    play_bar(bridge, 0)
+    bridge.process_bar(1)
+    now.t = 2.0 + 0.05  # bar 1 is playing: notes sounding, more scheduled
+    bridge.scheduler.run_due()
+    assert bridge.scheduler.ledger.sounding() and bridge.scheduler.pending()
+    bridge.controls.mode = "filter"
+    assert bridge.mode == "loop"  # asked, not yet in force
+    bridge.process_bar(2)
+    assert bridge.mode == "filter"
+    assert bridge.scheduler.ledger.sounding() == {} and bridge.scheduler.pending() == 0
+    assert sent[-1].kind == "control_change" and sent[-1].data1 == 123

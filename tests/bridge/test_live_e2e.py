@@ -213,3 +213,69 @@ def test_filter_mode_drops_injected_spurious_hits(jack_server: object) -> None:
     ons = [m for m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0]
     assert sum(1 for m in ons if m[1] == 36) >= 8 and sum(1 for m in ons if m[1] == 38) >= 8
     assert sum(1 for m in ons if m[1] == 47) == 0  # the injected toms were filtered out
+
+
+def _osc(port: int, path: str, args: list[object], reply: bool = False) -> dict[str, object] | None:
+    from pythonosc.osc_message import OscMessage
+
+    from bridge.live.osc_server import build_message
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(2.0)
+        sock.sendto(build_message(path, args), ("127.0.0.1", port))
+        if not reply:
+            return None
+        return json.loads(OscMessage(sock.recv(65536)).params[0])
+
+
+def test_osc_morph_toward_a_scene_and_mode_switch_at_the_bar(jack_server: object) -> None:
+    """Through JACK and OSC: a stored scene of groove A, morphed to while groove B plays, brings A's
+    closed hats back and B's open hats out; a mode change asked mid-bar takes effect at the bar."""
+    import rtmidi
+
+    osc_port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--clock", "midi",
+                             "--osc-port", str(osc_port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _wait_ready(proc)
+        player = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name="morph-player")
+        player.open_port([i for i, n in enumerate(player.get_ports()) if "sidl in" in n][0])
+        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="morph-listener")
+        heard: list[tuple[float, list[int]]] = []
+        listener.set_callback(lambda ev, _=None: heard.append((time.perf_counter(), ev[0])))
+        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        time.sleep(0.3)
+        t0 = time.perf_counter() + 0.2
+        groove_a = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+        groove_b = [(i, 36) for i in range(4)] + [(i + 0.5, 46) for i in range(4)]
+        events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
+        events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(9 * BAR / TICK))]
+        for bar in range(8):
+            for beat, pitch in groove_a if bar < 3 else groove_b:
+                at = t0 + bar * BAR + beat * 60.0 / BPM
+                events += [(at, [0x99, pitch, 100]), (at + 0.03, [0x89, pitch, 0])]
+        controls = [(t0 + 3.5 * BAR, "/sidl/scene/store", [1]), (t0 + 3.6 * BAR, "/sidl/scene/select", [1]),
+                    (t0 + 3.6 * BAR, "/sidl/morph", [1.0])]
+        events.sort(key=lambda e: e[0])
+        for at, message in events:
+            while controls and controls[0][0] <= at:
+                _, path, args = controls.pop(0)
+                _osc(osc_port, path, args)
+            delay = at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            player.send_message(message)
+        _osc(osc_port, "/sidl/mode", ["filter"])
+        asked = _osc(osc_port, "/sidl/query", [], reply=True)
+        time.sleep(1.2 * BAR)  # the clock has stopped: no bar boundary comes, nothing switches
+        listener.close_port()
+        player.close_port()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert asked is not None and asked["requested_mode"] == "filter" and asked["mode"] == "loop"
+    assert asked["scenes"] == [1]
+    late = [m[1] for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0 and t - t0 >= 5 * BAR]
+    assert late, "nothing played while groove B was morphed to scene A"
+    assert late.count(42) > late.count(46)  # A's closed hats are back, B's open hats are out
