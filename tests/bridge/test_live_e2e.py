@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,53 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _start_bridge(*flags: str) -> subprocess.Popen[str]:
+    """``sidl run --backend jack`` with ``flags`` as its own process, as a performer starts it."""
+    return subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", *flags],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def _player(name: str) -> Any:
+    """A JACK MIDI output connected to "sidl in" (the DAW track)."""
+    import rtmidi
+
+    port = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name=name)
+    port.open_port([i for i, n in enumerate(port.get_ports()) if "sidl in" in n][0])
+    return port
+
+
+def _listener(name: str, heard: list[tuple[float, list[int]]]) -> Any:
+    """A JACK MIDI input on "sidl out" (the drum rack) recording (arrival time, bytes)."""
+    import rtmidi
+
+    port = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name=name)
+    port.set_callback(lambda ev, _=None: heard.append((time.perf_counter(), ev[0])))
+    port.open_port([i for i, n in enumerate(port.get_ports()) if "sidl out" in n][0])
+    return port
+
+
+def _clocked(t0: float, bars: int, hits_of_bar: Any, clock_bars: float, length: float = 0.03) -> list[tuple[float, list[int]]]:
+    """MIDI clock from ``t0`` for ``clock_bars`` bars plus the notes ``hits_of_bar(bar)`` gives."""
+    events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
+    events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(clock_bars * BAR / TICK))]
+    for bar in range(bars):
+        for beat, pitch in hits_of_bar(bar):
+            at = t0 + bar * BAR + beat * 60.0 / BPM
+            events += [(at, [0x99, pitch, 100]), (at + length, [0x89, pitch, 0])]
+    return sorted(events, key=lambda e: e[0])
+
+
+def _play(player: Any, events: list[tuple[float, list[int]]], on_time: Any = None) -> None:
+    for at, message in events:
+        if on_time is not None:
+            on_time(at)
+        delay = at - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        player.send_message(message)
 
 
 def _wait_ready(proc: subprocess.Popen[str], timeout: float = 20.0) -> dict[str, object]:
@@ -39,41 +87,26 @@ def _wait_ready(proc: subprocess.Popen[str], timeout: float = 20.0) -> dict[str,
     raise AssertionError(f"sidl run did not get ready: {proc.stderr.read() if proc.stderr else ''}")
 
 
+ROCK = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+
+
 @pytest.mark.slow
 def test_loop_mode_through_jack_then_sigterm_releases_every_note(jack_server: object) -> None:
-    import rtmidi
-
-    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--clock", "midi",
-                             "--osc-port", str(_free_port())], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = _start_bridge("--clock", "midi", "--osc-port", str(_free_port()))
+    heard: list[tuple[float, list[int]]] = []
     try:
         ready = _wait_ready(proc)
         assert ready["backend"] == "jack" and ready["input"] == "sidl in" and ready["clock"] == "midi"
-        player = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name="e2e-player")
-        player.open_port([i for i, n in enumerate(player.get_ports()) if "sidl in" in n][0])
-        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="e2e-listener")
-        heard: list[tuple[float, list[int]]] = []
-        listener.set_callback(lambda ev, _=None: heard.append((time.perf_counter(), ev[0])))
-        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        player, listener = _player("e2e-player"), _listener("e2e-listener", heard)
         time.sleep(0.3)
-
         t0 = time.perf_counter() + 0.2
-        events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
-        events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(7 * BAR / TICK))]
-        for bar in range(4):  # four bars of rock beat; then the player stops (the loop keeps playing)
-            for beat, pitch in [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]:
-                at = t0 + bar * BAR + beat * 60.0 / BPM
-                events += [(at, [0x99, pitch, 100]), (at + 0.05, [0x89, pitch, 0])]
-        events.sort(key=lambda e: e[0])
-        for at, message in events:
-            delay = at - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            player.send_message(message)
-
+        # four bars of rock beat, then the player stops (the loop keeps playing) while the clock runs
+        _play(player, _clocked(t0, 4, lambda bar: ROCK, clock_bars=7, length=0.05))
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
         time.sleep(0.3)
+        listener.close_port()
+        player.close_port()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -95,41 +128,34 @@ def test_loop_mode_through_jack_then_sigterm_releases_every_note(jack_server: ob
 
 
 def test_sidl_panic_reaches_a_running_bridge_over_osc(jack_server: object) -> None:
-    """The OSC panic path of a live daemon: notes sounding from a loop are released on demand."""
-    import rtmidi
-
+    """The OSC panic path of a live daemon: `sidl panic` makes it release and reset its output."""
     osc_port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
-                             "--osc-port", str(osc_port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = _start_bridge("--bpm", "240", "--osc-port", str(osc_port))
+    heard: list[tuple[float, list[int]]] = []
     try:
         _wait_ready(proc)
-        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="panic-listener")
-        heard: list[list[int]] = []
-        listener.set_callback(lambda ev, _=None: heard.append(ev[0]))
-        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        listener = _listener("panic-listener", heard)
         time.sleep(0.2)
         done = subprocess.run([sys.executable, "-m", "bridge", "panic", "--osc-port", str(osc_port)],
                               capture_output=True, text=True, timeout=30)
         assert done.returncode == 0 and "/sidl/panic sent" in done.stdout
         deadline = time.time() + 3
-        while not any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for m in heard) and time.time() < deadline:
+        while not any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for _, m in heard) and time.time() < deadline:
             time.sleep(0.02)
         listener.close_port()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    assert any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for m in heard)  # the bridge answered the panic
+    assert any(m[0] & 0xF0 == 0xB0 and m[1] == 123 for _, m in heard)  # the bridge answered the panic
 
 
 def test_demo_plays_a_generated_groove_and_writes_both_sides(jack_server: object, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bridge.codecs import load_score
 
-    done = subprocess.run([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
-                           "--osc-port", str(_free_port()), "--demo", str(tmp_path), "--seconds", "5"],
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert done.returncode == 0, done.stderr[-1500:]
-    assert "sidl: demo " in done.stdout
+    proc = _start_bridge("--bpm", "240", "--osc-port", str(_free_port()), "--demo", str(tmp_path), "--seconds", "5")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-1500:]
+    assert "sidl: demo " in out
     sent, played = load_score(tmp_path / "demo-in.mid"), load_score(tmp_path / "demo-out.mid")
     assert len(sent.notes) > 20 and len(played.notes) > 10
     assert min(n.start for n in played.notes) >= min(n.start for n in sent.notes) + 4 - 0.2  # a bar later
@@ -139,7 +165,7 @@ def test_demo_plays_a_generated_groove_and_writes_both_sides(jack_server: object
 def test_a_named_output_port_that_disappears_is_reconnected(jack_server: object) -> None:
     import rtmidi
 
-    def device() -> tuple[object, list[list[int]]]:
+    def device() -> tuple[Any, list[list[int]]]:
         port = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="e2e-device")
         got: list[list[int]] = []
         port.set_callback(lambda ev, _=None: got.append(ev[0]))
@@ -148,10 +174,7 @@ def test_a_named_output_port_that_disappears_is_reconnected(jack_server: object)
 
     dev, first = device()
     time.sleep(0.2)
-    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
-                             "--mode", "generate", "--out", "ext drums", "--osc-port", str(_free_port())],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = _start_bridge("--bpm", "240", "--mode", "generate", "--out", "ext drums", "--osc-port", str(_free_port()))
     try:
         ready = _wait_ready(proc)
         assert "ext drums" in str(ready["output"])
@@ -173,44 +196,22 @@ def test_a_named_output_port_that_disappears_is_reconnected(jack_server: object)
 def test_filter_mode_drops_injected_spurious_hits(jack_server: object) -> None:
     """Filter mode at full strength, driven with MIDI clock: after four clean bars, stray toms on
     off-sixteenths are held back while the groove's own hits pass straight through."""
-    import rtmidi
-
-    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--clock", "midi",
-                             "--mode", "filter", "--denoise", "1.0", "--osc-port", str(_free_port())],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = _start_bridge("--clock", "midi", "--mode", "filter", "--denoise", "1.0", "--osc-port", str(_free_port()))
+    heard: list[tuple[float, list[int]]] = []
     try:
         _wait_ready(proc)
-        player = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name="filter-player")
-        player.open_port([i for i, n in enumerate(player.get_ports()) if "sidl in" in n][0])
-        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="filter-listener")
-        heard: list[list[int]] = []
-        listener.set_callback(lambda ev, _=None: heard.append(ev[0]))
-        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        player, listener = _player("filter-player"), _listener("filter-listener", heard)
         time.sleep(0.3)
-        t0 = time.perf_counter() + 0.2
-        events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
-        events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(7 * BAR / TICK))]
-        for bar in range(6):
-            hits = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
-            if bar >= 4:
-                hits += [(0.75, 47), (2.25, 47)]  # spurious toms, never heard before
-            for beat, pitch in hits:
-                at = t0 + bar * BAR + beat * 60.0 / BPM
-                events += [(at, [0x99, pitch, 100]), (at + 0.03, [0x89, pitch, 0])]
-        events.sort(key=lambda e: e[0])
-        for at, message in events:
-            delay = at - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            player.send_message(message)
+        spurious = [(0.75, 47), (2.25, 47)]  # toms never heard before
+        _play(player, _clocked(time.perf_counter() + 0.2, 6, lambda bar: ROCK + (spurious if bar >= 4 else []),
+                               clock_bars=7))
         time.sleep(0.2)
         listener.close_port()
         player.close_port()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    ons = [m for m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0]
+    ons = [m for _, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0]
     assert sum(1 for m in ons if m[1] == 36) >= 8 and sum(1 for m in ons if m[1] == 38) >= 8
     assert sum(1 for m in ons if m[1] == 47) == 0  # the injected toms were filtered out
 
@@ -230,45 +231,28 @@ def _osc(port: int, path: str, args: list[object], reply: bool = False) -> dict[
 
 def test_osc_morph_toward_a_scene_and_mode_switch_at_the_bar(jack_server: object) -> None:
     """Through JACK and OSC: a stored scene of groove A, morphed to while groove B plays, brings A's
-    closed hats back and B's open hats out; a mode change asked mid-bar takes effect at the bar."""
-    import rtmidi
-
+    closed hats back and B's open hats out; a mode change asked mid-bar waits for the bar."""
     osc_port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--clock", "midi",
-                             "--osc-port", str(osc_port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = _start_bridge("--clock", "midi", "--osc-port", str(osc_port))
+    heard: list[tuple[float, list[int]]] = []
     try:
         _wait_ready(proc)
-        player = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name="morph-player")
-        player.open_port([i for i, n in enumerate(player.get_ports()) if "sidl in" in n][0])
-        listener = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="morph-listener")
-        heard: list[tuple[float, list[int]]] = []
-        listener.set_callback(lambda ev, _=None: heard.append((time.perf_counter(), ev[0])))
-        listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
+        player, listener = _player("morph-player"), _listener("morph-listener", heard)
         time.sleep(0.3)
         t0 = time.perf_counter() + 0.2
-        groove_a = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
         groove_b = [(i, 36) for i in range(4)] + [(i + 0.5, 46) for i in range(4)]
-        events: list[tuple[float, list[int]]] = [(t0, [0xFA])]
-        events += [(t0 + i * TICK, [0xF8]) for i in range(1, int(9 * BAR / TICK))]
-        for bar in range(8):
-            for beat, pitch in groove_a if bar < 3 else groove_b:
-                at = t0 + bar * BAR + beat * 60.0 / BPM
-                events += [(at, [0x99, pitch, 100]), (at + 0.03, [0x89, pitch, 0])]
         controls = [(t0 + 3.5 * BAR, "/sidl/scene/store", [1]), (t0 + 3.6 * BAR, "/sidl/scene/select", [1]),
                     (t0 + 3.6 * BAR, "/sidl/morph", [1.0])]
-        events.sort(key=lambda e: e[0])
-        for at, message in events:
+
+        def send_controls(at: float) -> None:
             while controls and controls[0][0] <= at:
                 _, path, args = controls.pop(0)
                 _osc(osc_port, path, args)
-            delay = at - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            player.send_message(message)
+
+        _play(player, _clocked(t0, 8, lambda bar: ROCK if bar < 3 else groove_b, clock_bars=9), send_controls)
         _osc(osc_port, "/sidl/mode", ["filter"])
         asked = _osc(osc_port, "/sidl/query", [], reply=True)
-        time.sleep(1.2 * BAR)  # the clock has stopped: no bar boundary comes, nothing switches
+        time.sleep(0.3)
         listener.close_port()
         player.close_port()
     finally:
