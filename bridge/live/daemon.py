@@ -114,6 +114,7 @@ class LiveBridge:
         self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
         self.mode = "loop"  # the mode in force; Controls.mode is the one asked for (applied per bar)
         self._scene_in_force: int | None = None
+        self._last_reject_log = float("-inf")
         self.expectation: tuple[int, np.ndarray] | None = None  # (bar, hit grid) for filter mode
         self._passed: set[tuple[int, int]] = set()  # (channel, pitch) of input notes let through
         self._row_of = self._input_rows(drum_map_in)
@@ -123,7 +124,13 @@ class LiveBridge:
     # ------------------------------------------------------------------ input
     def on_midi(self, data: list[int], t: float) -> None:
         """rtmidi callback: notes go on the grid at the clock's beat; clock bytes drive a MIDI clock."""
-        for event in self.decoder.feed(data, t):
+        bad_before = self.decoder.counts["rejected"] + self.decoder.counts["stray"]
+        events = self.decoder.feed(data, t)
+        bad = self.decoder.counts["rejected"] + self.decoder.counts["stray"]
+        if bad > bad_before and t - self._last_reject_log > 1.0:  # rate-limited: a flood must not flood the log
+            self._last_reject_log = t
+            log.warning("malformed MIDI input ignored (%d bytes so far)", bad)
+        for event in events:
             if isinstance(event, NoteEvent):
                 beat = self.clock.beat_at(event.t)
                 with self._lock:

@@ -178,3 +178,13 @@ def test_mode_and_scene_changes_release_notes_at_the_bar(engine: Engine) -> None
     assert bridge.mode == "filter"
     assert bridge.scheduler.ledger.sounding() == {} and bridge.scheduler.pending() == 0
     assert sent[-1].kind == "control_change" and sent[-1].data1 == 123
+
+
+def test_bad_midi_bytes_never_stop_the_input(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    bridge, _, _ = make(engine)
+    for t in range(50):
+        bridge.on_midi([0x45, 0x12, 300, -1], float(t) / 100)  # stray data, out-of-range bytes
+    bridge.on_midi([0x99, 36, 100], 0.6)
+    assert bridge.decoder.counts["rejected"] + bridge.decoder.counts["stray"] >= 50
+    assert sum("malformed MIDI input" in r.message for r in caplog.records) == 1  # once per second
+    assert bridge.quantizer.window(1, 1)[0].any()  # the good note after the garbage was taken
