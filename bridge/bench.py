@@ -75,30 +75,15 @@ def engine_step(engine: Engine, coder: str, bars: np.ndarray, amount: float = 0.
 
 def torch_step(checkpoint: str, coder: str, threads: int, bars: np.ndarray,
                amount: float = 0.5) -> Callable[[np.ndarray], np.ndarray] | None:
-    """The same step in torch eager, or None where torch or the checkpoint is missing."""
+    """The same step in torch eager (built by the training side, ``models.bench_torch``), or None
+    where torch or the checkpoint is missing. bridge itself never imports torch."""
     if importlib.util.find_spec("torch") is None:
         return None
     try:
-        from models.evaluate import LoadedModel  # the training side: only present with sidl[train]
+        module = importlib.import_module("models.bench_torch")  # only present with sidl[train]
     except ImportError:
         return None
-    import torch
-
-    torch.set_num_threads(threads)
-    try:
-        model = LoadedModel.load(checkpoint).model
-    except Exception as exc:  # no checkpoint of that name: nothing to compare with
-        log.info("no torch checkpoint %r to compare with (%s)", checkpoint, exc)
-        return None
-    cfg = model.config
-
-    @torch.no_grad()
-    def step(batch: np.ndarray) -> np.ndarray:
-        x = torch.from_numpy(batch)
-        code = model.encode(x, coder=coder).numpy()
-        cleaned = torch.from_numpy(ops.denoise(code, amount, k=cfg.k, column_bars=bars))
-        return model.decode(cleaned).numpy()
-
+    step: Callable[[np.ndarray], np.ndarray] | None = module.torch_step(checkpoint, coder, threads, bars, amount)
     return step
 
 

@@ -44,7 +44,28 @@ def check_bpm(bpm: float) -> float:
     return float(bpm)
 
 
-class InternalClock:
+class _AnchoredClock:
+    """A beat position anchored at a time, running on at a tempo while ``running``."""
+
+    _anchor_time: float
+    _anchor_beat: float
+    _bpm: float
+    running: bool
+
+    @property
+    def bpm(self) -> float:
+        return self._bpm
+
+    def beat_at(self, t: float) -> float:
+        if not self.running:
+            return self._anchor_beat
+        return self._anchor_beat + (t - self._anchor_time) * self._bpm / 60.0
+
+    def time_at(self, beat: float) -> float:
+        return self._anchor_time + (beat - self._anchor_beat) * 60.0 / self._bpm
+
+
+class InternalClock(_AnchoredClock):
     """A free-running clock at a set tempo; beat 0 is when :meth:`start` was called."""
 
     source = "internal"
@@ -55,10 +76,6 @@ class InternalClock:
         self._anchor_time = now()
         self._anchor_beat = 0.0
         self.running = False
-
-    @property
-    def bpm(self) -> float:
-        return self._bpm
 
     def start(self, beat: float = 0.0) -> None:
         self._anchor_time, self._anchor_beat, self.running = self._now(), float(beat), True
@@ -73,14 +90,6 @@ class InternalClock:
         bpm = check_bpm(bpm)
         t = self._now()
         self._anchor_beat, self._anchor_time, self._bpm = self.beat_at(t), t, bpm
-
-    def beat_at(self, t: float) -> float:
-        if not self.running:
-            return self._anchor_beat
-        return self._anchor_beat + (t - self._anchor_time) * self._bpm / 60.0
-
-    def time_at(self, beat: float) -> float:
-        return self._anchor_time + (beat - self._anchor_beat) * 60.0 / self._bpm
 
     def lost(self) -> bool:
         return False
@@ -180,7 +189,7 @@ class MidiClock:
         return silence > max(self._loss_after, 8 * self._seconds_per_tick)
 
 
-class HostClock:
+class HostClock(_AnchoredClock):
     """Follows transport reports (playing, bpm, beat) that arrive every few tens of milliseconds.
 
     Between reports the position runs on at the reported tempo. A report within ``slew_window``
@@ -201,10 +210,6 @@ class HostClock:
         self.slew, self.slew_window, self.loss_after = slew, slew_window, loss_after
         self.running = False
 
-    @property
-    def bpm(self) -> float:
-        return self._bpm
-
     def update(self, playing: bool, bpm: float, beat: float, t: float | None = None) -> None:
         t = self._now() if t is None else t
         bpm = check_bpm(bpm)
@@ -218,14 +223,6 @@ class HostClock:
             beat = predicted + self.slew * (float(beat) - predicted)
         self._anchor_beat, self._anchor_time, self._bpm, self.running = float(beat), t, bpm, True
         self._last_report = t
-
-    def beat_at(self, t: float) -> float:
-        if not self.running:
-            return self._anchor_beat
-        return self._anchor_beat + (t - self._anchor_time) * self._bpm / 60.0
-
-    def time_at(self, beat: float) -> float:
-        return self._anchor_time + (beat - self._anchor_beat) * 60.0 / self._bpm
 
     def lost(self) -> bool:
         return self.running and self._now() - self._last_report > self.loss_after
