@@ -16,7 +16,7 @@ venv-run: $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[cpu]"
 
 venv-test: $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e ".[cpu,train,dev,link]"
+	$(PY) -m pip install --quiet -e ".[cpu,train,dev,link,plot]"
 
 run: venv-run
 	$(VENV)/bin/sidl run --model drums --jack-dummy $(RUN_ARGS)

@@ -34,9 +34,14 @@ _HANDLERS: dict[str, str] = {
     "ports": "bridge.commands:run_ports",
     "run": "bridge.live.run:run_command",
     "panic": "bridge.commands:run_panic",
+    "style": "bridge.analysis.style:run_style",
+    "atoms": "bridge.analysis.atoms:run_atoms",
+    "code": "bridge.analysis.code_view:run_code",
+    "similar": "bridge.analysis.similar:run_similar",
 }
 
 TRAIN_EXTRA_HINT = "this command needs the training extra: pip install 'sidl[train]'"
+PLOT_EXTRA_HINT = "this command draws with matplotlib: pip install 'sidl[plot]'"
 RUNTIME_EXTRA_HINT = "this command needs onnxruntime: pip install 'sidl[cpu]' (or 'sidl[gpu]' on a CUDA machine)"
 
 
@@ -88,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-files", type=int, default=None, help="use only the first N files of each split (quick look)")
 
     _add_tools(sub)
+    from bridge.analysis import style_args, view_args
+
+    style_args.add_arguments(sub)
+    view_args.add_arguments(sub)
 
     live = sub.add_parser("run", help="the live bridge: MIDI in, sparse codes, MIDI out in time, OSC control")
     from bridge.live.run import add_arguments
@@ -183,6 +192,8 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
+        if exc.name == "matplotlib" and module_name.startswith("bridge."):
+            raise SidlError(f"{PLOT_EXTRA_HINT} (missing module 'matplotlib')") from exc
         if exc.name in {"torch", "safetensors", "sklearn", "matplotlib", "tqdm", "onnx", "onnxscript"}:
             raise SidlError(f"{TRAIN_EXTRA_HINT} (missing module {exc.name!r})") from exc
         raise
@@ -203,9 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sidl {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as exc:
-        if exc.name != "onnxruntime":
+        # matplotlib is imported only when a picture is drawn, onnxruntime only when a model is loaded
+        hints = {"onnxruntime": RUNTIME_EXTRA_HINT, "matplotlib": PLOT_EXTRA_HINT}
+        if exc.name not in hints:
             raise
-        print(f"sidl {args.command}: error: {RUNTIME_EXTRA_HINT}", file=sys.stderr)
+        print(f"sidl {args.command}: error: {hints[exc.name]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"sidl {args.command}: interrupted", file=sys.stderr)

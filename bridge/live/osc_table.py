@@ -65,29 +65,32 @@ class Address:
     doc: str = ""
     direction: str = "in"  # "in": client → bridge; "out": bridge → client (feedback)
     variadic: bool = field(default=False)  # the last argument repeats (e.g. a list of atoms)
+    # a control a performer reaches for during a set: every client panel (Max, Max for Live, Pd, the
+    # control-surface layout) must expose it, which tests/clients/test_contract.py checks
+    performer: bool = False
 
 
 _ATOM = Arg("atom", "int", 0, 4095, doc="atom index")
 TABLE: tuple[Address, ...] = (
-    Address(f"{PREFIX}/mode", (Arg("mode", "str", choices=MODES),), "switch mode at the next bar boundary"),
-    Address(f"{PREFIX}/denoise", (Arg("amount", "float", 0.0, 1.0),), "denoise amount: 0 = trained k, 1 = one atom per bar"),
-    Address(f"{PREFIX}/morph", (Arg("t", "float", 0.0, 1.0),), "morph from the live input (0) to the selected scene (1)"),
-    Address(f"{PREFIX}/scene/store", (Arg("slot", "int", 0, 15),), "store the current code in a scene slot"),
-    Address(f"{PREFIX}/scene/recall", (Arg("slot", "int", 0, 15),), "play a stored scene (next bar)"),
-    Address(f"{PREFIX}/scene/select", (Arg("slot", "int", 0, 15),), "the scene /morph moves toward"),
-    Address(f"{PREFIX}/atom/mute", (_ATOM, Arg("on", "int", 0, 1)), "mute (1) or unmute (0) an atom"),
-    Address(f"{PREFIX}/atom/solo", (_ATOM, Arg("on", "int", 0, 1)), "solo (1) or unsolo (0) an atom"),
-    Address(f"{PREFIX}/atom/gain", (_ATOM, Arg("gain", "float", 0.0, 4.0)), "scale an atom's activations"),
-    Address(f"{PREFIX}/atom/reset", (), "clear every mute, solo and gain"),
-    Address(f"{PREFIX}/temperature", (Arg("t", "float", 0.05, 5.0),), "generate mode: sampling temperature"),
-    Address(f"{PREFIX}/seed", (Arg("seed", "int", 0, 2**31 - 1),), "generate mode: random seed"),
-    Address(f"{PREFIX}/model", (Arg("name_or_path", "str"),), "hot-swap the model at a bar boundary (old one kept on failure)"),
-    Address(f"{PREFIX}/clock", (Arg("source", "str", choices=CLOCKS),), "clock source"),
-    Address(f"{PREFIX}/tempo", (Arg("bpm", "float", 20.0, 400.0),), "internal clock tempo"),
+    Address(f"{PREFIX}/mode", (Arg("mode", "str", choices=MODES),), "switch mode at the next bar boundary", performer=True),
+    Address(f"{PREFIX}/denoise", (Arg("amount", "float", 0.0, 1.0),), "denoise amount: 0 = trained k, 1 = one atom per bar", performer=True),
+    Address(f"{PREFIX}/morph", (Arg("t", "float", 0.0, 1.0),), "morph from the live input (0) to the selected scene (1)", performer=True),
+    Address(f"{PREFIX}/scene/store", (Arg("slot", "int", 0, 15),), "store the current code in a scene slot", performer=True),
+    Address(f"{PREFIX}/scene/recall", (Arg("slot", "int", 0, 15),), "play a stored scene (next bar)", performer=True),
+    Address(f"{PREFIX}/scene/select", (Arg("slot", "int", 0, 15),), "the scene /morph moves toward", performer=True),
+    Address(f"{PREFIX}/atom/mute", (_ATOM, Arg("on", "int", 0, 1)), "mute (1) or unmute (0) an atom", performer=True),
+    Address(f"{PREFIX}/atom/solo", (_ATOM, Arg("on", "int", 0, 1)), "solo (1) or unsolo (0) an atom", performer=True),
+    Address(f"{PREFIX}/atom/gain", (_ATOM, Arg("gain", "float", 0.0, 4.0)), "scale an atom's activations", performer=True),
+    Address(f"{PREFIX}/atom/reset", (), "clear every mute, solo and gain", performer=True),
+    Address(f"{PREFIX}/temperature", (Arg("t", "float", 0.05, 5.0),), "generate mode: sampling temperature", performer=True),
+    Address(f"{PREFIX}/seed", (Arg("seed", "int", 0, 2**31 - 1),), "generate mode: random seed", performer=True),
+    Address(f"{PREFIX}/model", (Arg("name_or_path", "str"),), "hot-swap the model at a bar boundary (old one kept on failure)", performer=True),
+    Address(f"{PREFIX}/clock", (Arg("source", "str", choices=CLOCKS),), "clock source", performer=True),
+    Address(f"{PREFIX}/tempo", (Arg("bpm", "float", 20.0, 400.0),), "internal clock tempo", performer=True),
     Address(f"{PREFIX}/host/transport", (Arg("playing", "int", 0, 1), Arg("bpm", "float", 20.0, 400.0),
                                          Arg("beat", "float", 0.0, 1e9)),
             "host clock: Live's transport state, tempo and song position in beats (from the Max for Live device)"),
-    Address(f"{PREFIX}/panic", (), "note-off for every sounding note, then CC64=0 and CC123"),
+    Address(f"{PREFIX}/panic", (), "note-off for every sounding note, then CC64=0 and CC123", performer=True),
     Address(f"{PREFIX}/register", (Arg("port", "int", 1, 65535),), "send feedback to the sender's host on this port"),
     Address(f"{PREFIX}/query", (), "reply with the whole state on /sidl/state"),
     # feedback, bridge → client
@@ -135,14 +138,19 @@ def markdown() -> str:
              f"do not edit by hand. The bridge listens on UDP {DEFAULT_HOST}:{DEFAULT_PORT} by default. Numbers out of range "
              "are clamped and reported on `/sidl/error`; malformed messages are refused with a reason there.", ""]
     for direction, title in (("in", "Client → bridge"), ("out", "Bridge → client (feedback)")):
-        lines += [f"## {title}", "", "| address | arguments | what it does |", "|---|---|---|"]
+        performer = direction == "in"
+        lines += [f"## {title}", "", "| address | arguments | what it does |" + (" performer control |" if performer else ""),
+                  "|---|---|---|" + ("---|" if performer else "")]
         for a in TABLE:
             if a.direction == direction:
                 args = ", ".join(arg.describe() for arg in a.args) or "—"
                 if a.variadic:
                     args += ", …"
-                lines.append(f"| `{a.path}` | {args} | {a.doc} |")
+                mark = (" yes |" if a.performer else " |") if performer else ""
+                lines.append(f"| `{a.path}` | {args} | {a.doc} |{mark}")
         lines.append("")
+    lines += ["A *performer control* is one every client in `max_patches/` (Max, Max for Live, Pd, the "
+              "control-surface layout) exposes; `tests/clients/test_contract.py` checks it.", ""]
     return "\n".join(lines)
 
 
