@@ -350,7 +350,7 @@ class LiveBridge:
     def state(self) -> dict[str, Any]:
         c = self.controls
         return {"mode": self.mode, "requested_mode": c.mode, "denoise": c.denoise, "morph": c.morph, "scene": c.scene,
-                "scenes": sorted(self.scenes), "mute": sorted(c.mute), "solo": sorted(c.solo),
+                "temperature": c.temperature, "seed": c.seed, "scenes": sorted(self.scenes), "mute": sorted(c.mute), "solo": sorted(c.solo),
                 "gain": {str(a): g for a, g in c.gain.items()}, "bpm": round(self.clock.bpm, 3),
                 "clock": self.clock.source, "model": self.engine.describe(),
                 "late_events": self.scheduler.lateness.late_events, "lateness_ms": self._lateness_ms()}

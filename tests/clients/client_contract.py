@@ -20,3 +20,6 @@ class ClientUse:
     direction: str  # "send": client → bridge; "expect": bridge → client (feedback the client routes)
     types: tuple[str, ...]  # per argument, NUMBER or STRING; for "expect", the arguments it unpacks (may be ())
     where: str  # where in the file, for error messages (box id, object index, widget id)
+    # per argument, the value the file fixes (a mode name, a slot number) or None where it varies;
+    # () when the extractor does not say. Fixed values are checked against the table's choices and ranges.
+    literals: tuple[str | float | None, ...] = ()
