@@ -21,9 +21,11 @@ AVAILABLE_MODES = ("loop", "filter", "generate")
 class Controller:
     """Applies validated OSC messages to the bridge; replies and feedback go through ``receiver``."""
 
-    def __init__(self, bridge: LiveBridge, load_model: Callable[[str], Any] | None = None) -> None:
+    def __init__(self, bridge: LiveBridge, load_model: Callable[[str], Any] | None = None,
+                 make_clock: Callable[[str], Any] | None = None) -> None:
         self.bridge = bridge
         self.load_model = load_model
+        self.make_clock = make_clock  # source name -> a new clock, for /sidl/clock
         self.receiver: OscReceiver | None = None
         self.clients: set[tuple[str, int]] = set()
         bridge.listeners.append(self.feedback)
@@ -43,7 +45,7 @@ class Controller:
             f"{PREFIX}/tempo": self._tempo,
             f"{PREFIX}/panic": lambda v, s: bridge.panic(),
             f"{PREFIX}/register": lambda v, s: self.clients.add((s[0], int(v[0]))),
-            f"{PREFIX}/query": lambda v, s: self._reply(s, f"{PREFIX}/state", [bridge.state_json()]),
+            f"{PREFIX}/query": lambda v, s: self.reply(s, f"{PREFIX}/state", [bridge.state_json()]),
             f"{PREFIX}/model": self._model,
             f"{PREFIX}/clock": self._clock,
             f"{PREFIX}/host/transport": self._host_transport,
@@ -90,8 +92,12 @@ class Controller:
         self.load_model(str(values[0]))
 
     def _clock(self, values: list[Any], sender: tuple[str, int]) -> None:
-        if values[0] != self.bridge.clock.source:
-            raise ParameterError(f"the clock source is chosen at start (sidl run --clock); now {self.bridge.clock.source!r}")
+        source = str(values[0])
+        if source == self.bridge.clock.source and self.bridge.pending_clock is None:
+            return
+        if self.make_clock is None:
+            raise ParameterError(f"clock switching is not enabled in this session; the clock is {self.bridge.clock.source!r}")
+        self.bridge.switch_clock(self.make_clock(source))
 
     def _host_transport(self, values: list[Any], sender: tuple[str, int]) -> None:
         if not isinstance(self.bridge.clock, HostClock):
@@ -100,6 +106,16 @@ class Controller:
         self.bridge.clock.update(bool(values[0]), float(values[1]), float(values[2]), self.bridge.now())
 
     # ------------------------------------------------------------------ feedback
+    def reply_targets(self, sender: tuple[str, int]) -> list[tuple[str, int]]:
+        """Where a reply to ``sender`` goes: its source address, and the feedback ports its host
+        registered (Max's udpsend and Pd's netsend send from a port nobody listens on)."""
+        registered = sorted(c for c in self.clients if c[0] == sender[0] and c != sender)
+        return [sender, *registered]
+
+    def reply(self, sender: tuple[str, int], path: str, args: list[Any]) -> None:
+        for target in self.reply_targets(sender):
+            self._reply(target, path, args)
+
     def _reply(self, target: tuple[str, int], path: str, args: list[Any]) -> None:
         if self.receiver is not None:
             self.receiver.send(target, path, args)

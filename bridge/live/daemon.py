@@ -112,6 +112,7 @@ class LiveBridge:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
+        self.pending_clock: InternalClock | MidiClock | HostClock | LinkClock | None = None  # taken by the bar loop
         self.mode = "loop"  # the mode in force; Controls.mode is the one asked for (applied per bar)
         self._scene_in_force: int | None = None
         self._last_reject_log = float("-inf")
@@ -306,6 +307,31 @@ class LiveBridge:
                                  f"input is coded for {self.engine.info.codec_name}; start a new session for it")
         self.pending_engine = engine
 
+    def switch_clock(self, clock: InternalClock | MidiClock | HostClock | LinkClock) -> None:
+        """Queue a new clock source for the bar loop's next turn (see :meth:`take_pending_clock`)."""
+        self.pending_clock = clock
+
+    def take_pending_clock(self) -> int | None:
+        """Put a queued clock in force; returns the next bar to process by it (None if none was queued).
+
+        Beat positions belong to their clock, so what sounds is released and the held input notes
+        are forgotten; an internal clock starts at the old clock's beat, so bar numbers run on."""
+        clock, self.pending_clock = self.pending_clock, None
+        if clock is None:
+            return None
+        self.panic()
+        with self._lock:
+            old, self.clock = self.clock, clock
+            self.quantizer.clear()
+            self.expectation = None
+            if isinstance(clock, InternalClock):
+                clock.start(max(0.0, old.beat_at(self.now())))
+        close = getattr(old, "close", None)
+        if close is not None and old is not clock:
+            close()
+        log.info("clock source now %s (was %s)", clock.source, old.source)
+        return int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
+
     # ------------------------------------------------------------------ running
     def next_processing_time(self, bar: int) -> float:
         """When bar ``bar``'s boundary must be processed: half a grid step before it."""
@@ -317,6 +343,9 @@ class LiveBridge:
         self.scheduler.start()
         bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
         while not self._stop.is_set():
+            switched = self.take_pending_clock()
+            if switched is not None:
+                bar = switched
             if isinstance(self.clock, (MidiClock, HostClock)) and (self.clock.lost() or not self.clock.running):
                 if self.scheduler.ledger.sounding() or self.scheduler.pending():
                     log.warning("%s clock stopped or lost: silencing", self.clock.source)

@@ -94,6 +94,8 @@ class OscReceiver:
         self._thread: threading.Thread | None = None
         self._running = threading.Event()
         self._last_log = 0.0
+        # sender -> where its replies go; the controller adds the feedback ports the sender registered
+        self.reply_targets: Callable[[tuple[str, int]], list[tuple[str, int]]] = lambda sender: [sender]
 
     @property
     def address(self) -> tuple[str, int]:
@@ -119,6 +121,12 @@ class OscReceiver:
         except OSError as exc:
             self.counts["send_failed"] += 1
             log.debug("feedback to %s failed: %s", target, exc)
+
+    def reply(self, sender: tuple[str, int], path: str, args: Iterable[Any] = ()) -> None:
+        """A reply to ``sender``, sent to every address :attr:`reply_targets` names for it."""
+        values = list(args)
+        for target in self.reply_targets(sender):
+            self.send(target, path, values)
 
     def _serve(self) -> None:
         while self._running.is_set():
@@ -148,18 +156,18 @@ class OscReceiver:
                 values, notes = validate(path, args)
             except ParameterError as exc:
                 self._reject("refused", sender, str(exc))
-                self.send(sender, f"{PREFIX}/error", [str(exc)])
+                self.reply(sender, f"{PREFIX}/error", [str(exc)])
                 continue
             for note in notes:
                 self.counts["clamped"] += 1
-                self.send(sender, f"{PREFIX}/error", [note])
+                self.reply(sender, f"{PREFIX}/error", [note])
             try:
                 self.handler(path, values, sender)
                 delivered += 1
                 self.counts["accepted"] += 1
             except SidlError as exc:
                 self.counts["handler_refused"] += 1
-                self.send(sender, f"{PREFIX}/error", [f"{path}: {exc}"])
+                self.reply(sender, f"{PREFIX}/error", [f"{path}: {exc}"])
             except Exception:  # a bug in a handler must not take the control path down
                 self.counts["handler_error"] += 1
                 log.exception("OSC handler failed on %s", path)

@@ -75,6 +75,11 @@ class RollingQuantizer:
             return self.codec.encode(score, n_steps=n_steps, drum_map=self.drum_map).array
         return self.codec.encode(score, n_steps=n_steps).array  # type: ignore[attr-defined]
 
+    def clear(self) -> None:
+        """Forget every note (their beat positions belong to a clock that is being replaced)."""
+        self._notes.clear()
+        self._open.clear()
+
     def forget_before(self, bar: int) -> None:
         """Drop notes that can no longer fall in a window (start before ``bar − keep_bars``)."""
         cutoff = (bar - self.keep_bars) * self.beats_per_bar - 1.0

@@ -74,10 +74,19 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
     def load_model(name: str) -> None:  # runs on the OSC thread: the bar loop keeps playing meanwhile
         bridge.swap_model(Engine.load(name, provider=args.provider))
 
-    controller = Controller(bridge, load_model)
+    def make_clock(source: str) -> InternalClock | MidiClock | HostClock | LinkClock:  # for /sidl/clock
+        bpm = min(max(float(bridge.clock.bpm), 20.0), 400.0)  # the tempo in force carries over
+        if source == "internal":
+            return InternalClock(bpm)
+        if source == "link":
+            return LinkClock(bpm)
+        return clocks[source]()
+
+    controller = Controller(bridge, load_model, make_clock)
     receiver = OscReceiver(controller.handle, host=args.osc_host, port=args.osc_port,
                            allow=args.osc_allow.split(",") if args.osc_allow else None)
     controller.receiver = receiver
+    receiver.reply_targets = controller.reply_targets
     if args.feedback:
         host, _, port = args.feedback.rpartition(":")
         controller.clients.add((host or "127.0.0.1", int(port)))

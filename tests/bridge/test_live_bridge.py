@@ -188,3 +188,53 @@ def test_bad_midi_bytes_never_stop_the_input(engine: Engine, caplog: pytest.LogC
     assert bridge.decoder.counts["rejected"] + bridge.decoder.counts["stray"] >= 50
     assert sum("malformed MIDI input" in r.message for r in caplog.records) == 1  # once per second
     assert bridge.quantizer.window(1, 1)[0].any()  # the good note after the garbage was taken
+
+
+def test_clock_source_switches_at_the_loops_next_turn_and_releases_what_sounds(engine: Engine) -> None:
+    from bridge.live.clock import HostClock
+
+    bridge, now, sent = make(engine)
+    made: list[str] = []
+
+    def make_clock(source: str) -> HostClock | InternalClock:
+        made.append(source)
+        return HostClock(now=now) if source == "host" else InternalClock(100, now=now)
+
+    ctl = Controller(bridge, make_clock=make_clock)
+    sender = ("127.0.0.1", 5555)
+    ctl.handle("/sidl/clock", ["internal"], sender)  # the source in force: nothing to do
+    assert made == [] and bridge.pending_clock is None
+    play_bar(bridge, 0)
+    bridge.process_bar(1)
+    now.t = 2.05  # bar 1 is sounding
+    bridge.scheduler.run_due()
+    assert bridge.scheduler.ledger.sounding() and bridge.quantizer.window(1, 1).any()
+    ctl.handle("/sidl/clock", ["host"], sender)
+    assert bridge.clock.source == "internal" and made == ["host"]  # queued, not yet in force
+    with pytest.raises(ParameterError, match="runs the internal clock"):
+        ctl.handle("/sidl/host/transport", [1, 90.0, 0.0], sender)
+    assert bridge.take_pending_clock() is not None
+    assert bridge.clock.source == "host" and bridge.state()["clock"] == "host"
+    assert bridge.scheduler.ledger.sounding() == {}  # released: its beats belonged to the old clock
+    assert not bridge.quantizer.window(1, 1).any()  # the held input is forgotten
+    ctl.handle("/sidl/host/transport", [1, 90.0, 8.0], sender)
+    assert bridge.clock.bpm == pytest.approx(90.0)
+    now.t = 10.0
+    ctl.handle("/sidl/clock", ["internal"], sender)
+    beat = bridge.clock.beat_at(now.t)
+    next_bar = bridge.take_pending_clock()
+    assert bridge.clock.source == "internal" and bridge.clock.bpm == 100
+    assert bridge.clock.beat_at(now.t) == pytest.approx(beat)  # bar numbers run on
+    assert next_bar == int(beat // 4) + 1
+
+
+def test_clock_switching_needs_a_factory_and_replies_reach_registered_ports(engine: Engine) -> None:
+    bridge, _, _ = make(engine)
+    ctl = Controller(bridge)
+    with pytest.raises(ParameterError, match="clock switching is not enabled"):
+        ctl.handle("/sidl/clock", ["midi"], ("127.0.0.1", 5555))
+    ctl.handle("/sidl/register", [9001], ("127.0.0.1", 40123))
+    ctl.handle("/sidl/register", [9100], ("10.0.0.2", 40000))
+    # a reply to Max's udpsend (source port 40123) also goes to the port it registered
+    assert ctl.reply_targets(("127.0.0.1", 40123)) == [("127.0.0.1", 40123), ("127.0.0.1", 9001)]
+    assert ctl.reply_targets(("127.0.0.1", 9001)) == [("127.0.0.1", 9001)]  # a surface sending from its port

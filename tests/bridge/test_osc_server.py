@@ -100,3 +100,13 @@ def test_other_interfaces_need_an_allowlist() -> None:
     assert rx.counts["not_allowed"] == 1
     assert rx.handle_datagram(build_message("/sidl/panic", []), ("127.0.0.1", 5000)) == 1
     rx.stop()
+
+
+def test_errors_also_reach_the_port_a_sender_registered(server) -> None:  # type: ignore[no-untyped-def]
+    rx, _, _ = server
+    sender, listener = _client(), _client()  # Max's udpsend sends from one port, udpreceive listens on another
+    registered = listener.getsockname()
+    rx.reply_targets = lambda s: [s, registered] if s == sender.getsockname() else [s]
+    sender.sendto(build_message("/sidl/denoise", ["loud"]), rx.address)
+    assert "amount must be a number" in OscMessage(listener.recv(4096)).params[0]
+    assert "amount must be a number" in OscMessage(sender.recv(4096)).params[0]
