@@ -1,0 +1,574 @@
+"""Writes the Max clients of the sidl daemon (stdlib only, deterministic output).
+
+- ``max_patches/sidl.maxpat``: the control panel for Max (presentation view for the performer).
+- ``max_patches/m4l/sidl-device.maxpat``: the Max for Live MIDI effect as a plain patcher (open it in
+  Max and save it as a device if the ``.amxd`` does not load).
+- ``max_patches/m4l/sidl.amxd``: the same patcher in the ``.amxd`` container (see README: format).
+
+Generated, so that box ids, inlet/outlet counts and connections stay right:
+``python max_patches/max/make_sidl_max.py``. Conventions the contract test relies on (read back by
+``tests/clients/extract_max.py``): every OSC message leaves through a message box starting with
+``/sidl/`` or a ``prepend /sidl/...`` object wired to ``udpsend``; the type of every ``$N`` (and of
+what enters a ``prepend``) is fixed by the box feeding it directly (number/flonum/live.* widget,
+``i``, ``t i``, ``pack i f``, ``tosymbol``); feedback is split by ``route /sidl/...`` after ``udpreceive``.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+DAEMON_PORT = 9000  # bridge/live/osc_table.py DEFAULT_PORT
+PANEL_FEEDBACK_PORT = 9001
+DEVICE_FEEDBACK_PORT = 9002  # its own port, so the panel and the device can run on one machine
+GRID = 32  # 32 x 32 cells: atom = row * 32 + column (1024 drum atoms)
+SCENES = 15
+MODES = ("loop", "filter", "generate")
+CLOCKS = ("internal", "midi", "link", "host")
+MODELS = ("drums", "piano")
+AMXD_META = 0  # value of the 4-byte "meta" chunk; see README (not interpreted by Ableton's parser)
+
+ROOT = Path(__file__).resolve().parents[1]
+PANEL_PATH = ROOT / "sidl.maxpat"
+DEVICE_PATH = ROOT / "m4l" / "sidl-device.maxpat"
+AMXD_PATH = ROOT / "m4l" / "sidl.amxd"
+
+Rect = list[float]
+
+# ---- inlet/outlet counts of the classes used (see tests/clients/test_max_client.py for sources)
+_FIXED: dict[str, tuple[int, int, list[str]]] = {
+    "udpsend": (1, 0, []), "udpreceive": (1, 1, [""]), "prepend": (1, 1, [""]),
+    "loadbang": (1, 1, ["bang"]), "metro": (2, 1, ["bang"]), "i": (2, 1, ["int"]),
+    "+": (2, 1, ["int"]), "*": (2, 1, ["int"]), "/": (2, 1, ["float"]), "tosymbol": (1, 1, [""]),
+    "print": (1, 0, []), "midiin": (1, 1, ["int"]), "midiout": (1, 0, []),
+    "live.thisdevice": (1, 3, ["bang", "int", "int"]), "live.path": (1, 3, ["", "", ""]),
+    "live.observer": (2, 2, ["", ""]),
+    "transport": (2, 9, ["int", "int", "float", "float", "float", "", "int", "float", ""]),
+    "message": (2, 1, [""]), "comment": (1, 0, []), "button": (1, 1, ["bang"]),
+    "toggle": (1, 1, ["int"]), "number": (1, 2, ["", "bang"]), "flonum": (1, 2, ["", "bang"]),
+    "textedit": (1, 4, ["", "int", "", ""]), "matrixctrl": (1, 2, ["list", "list"]),
+    "multislider": (1, 2, ["", ""]), "panel": (1, 0, []),
+    "live.dial": (1, 2, ["", "float"]), "live.numbox": (1, 2, ["", "float"]),
+    "live.tab": (1, 3, ["", "", "float"]), "live.text": (1, 2, ["", ""]), "live.toggle": (1, 1, [""]),
+}
+
+
+def _io_counts(name: str, args: list[str]) -> tuple[int, int, list[str]]:
+    """Inlets, outlets and outlet types of a box class with these arguments."""
+    n = len(args)
+    variable: dict[str, Callable[[], tuple[int, int, list[str]]]] = {
+        "route": lambda: (n + 1, n + 1, [""] * (n + 1)),  # one right inlet per address (Max 8)
+        "sel": lambda: (n + 1, n + 1, ["bang"] * n + [""]),
+        "t": lambda: (1, n, [{"b": "bang", "i": "int", "f": "float"}.get(a, "") for a in args]),
+        "pack": lambda: (n, 1, [""]),
+        "unpack": lambda: (1, n, [{"i": "int", "f": "float"}.get(a, "") for a in args]),
+        "zl": lambda: (2, 2, ["", ""]),
+        "gate": lambda: (2, int(args[0]) if args else 1, [""] * (int(args[0]) if args else 1)),
+    }
+    if name in variable:
+        return variable[name]()
+    return _FIXED[name]
+
+
+class Patcher:
+    """Boxes and patchlines of one patcher, with ids in creation order."""
+
+    def __init__(self) -> None:
+        self.boxes: list[dict[str, Any]] = []
+        self.lines: list[dict[str, Any]] = []
+
+    def _add(self, maxclass: str, rect: Rect, io: tuple[int, int, list[str]], pres: Rect | None,
+             attrs: dict[str, Any]) -> str:
+        box_id = f"obj-{len(self.boxes) + 1}"
+        box: dict[str, Any] = {"id": box_id, "maxclass": maxclass, "numinlets": io[0], "numoutlets": io[1]}
+        if io[1]:
+            box["outlettype"] = io[2]
+        box["patching_rect"] = [float(v) for v in rect]
+        if pres is not None:
+            box["presentation"] = 1
+            box["presentation_rect"] = [float(v) for v in pres]
+        box.update(attrs)
+        self.boxes.append({"box": box})
+        return box_id
+
+    def obj(self, text: str, x: float, y: float, pres: Rect | None = None, **attrs: Any) -> str:
+        name, *args = text.split()
+        width = max(40, 7 * len(text) + 12)
+        return self._add("newobj", [x, y, width, 22], _io_counts(name, args), pres, {"text": text, **attrs})
+
+    def msg(self, text: str, x: float, y: float, pres: Rect | None = None, width: float | None = None) -> str:
+        w = width or max(40, 7 * len(text) + 12)
+        return self._add("message", [x, y, w, 22], _FIXED["message"], pres, {"text": text})
+
+    def comment(self, text: str, x: float, y: float, width: float = 200, lines: int = 1,
+                pres: Rect | None = None) -> str:
+        attrs: dict[str, Any] = {"text": text}
+        if lines > 1:
+            attrs["linecount"] = lines
+        return self._add("comment", [x, y, width, 14 * lines + 6], _FIXED["comment"], pres, attrs)
+
+    def ui(self, maxclass: str, rect: Rect, pres: Rect | None = None, **attrs: Any) -> str:
+        return self._add(maxclass, rect, _FIXED[maxclass], pres, attrs)
+
+    def connect(self, src: str, outlet: int, dst: str, inlet: int = 0) -> None:
+        self.lines.append({"patchline": {"destination": [dst, inlet], "source": [src, outlet]}})
+
+    def parameters(self) -> dict[str, Any]:
+        """The patcher-level parameter list Max keeps for live.* boxes (longname, shortname, 0)."""
+        params: dict[str, Any] = {}
+        for entry in self.boxes:
+            box = entry["box"]
+            value = box.get("saved_attribute_attributes", {}).get("valueof")
+            if box.get("parameter_enable") and value:
+                params[box["id"]] = [value["parameter_longname"], value["parameter_shortname"], 0]
+        params["inherited_shortname"] = 1
+        return params
+
+
+def live_param(maxclass: str, p: Patcher, rect: Rect, pres: Rect, longname: str, shortname: str,
+               kind: int, low: float, high: float, initial: float, enum: tuple[str, ...] = (),
+               **attrs: Any) -> str:
+    """A Live-automatable parameter (kind 0 float, 1 int, 2 enum, as Max saves parameter_type)."""
+    value: dict[str, Any] = {"parameter_longname": longname, "parameter_shortname": shortname,
+                             "parameter_type": kind, "parameter_mmin": low, "parameter_mmax": high,
+                             "parameter_initial_enable": 1, "parameter_initial": [initial]}
+    if enum:
+        value["parameter_enum"] = list(enum)
+    return p.ui(maxclass, rect, pres, parameter_enable=1, varname=longname,
+                saved_attribute_attributes={"valueof": value}, **attrs)
+
+
+def patcher_doc(p: Patcher, rect: Rect, extra: dict[str, Any]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "fileversion": 1,
+        "appversion": {"major": 8, "minor": 5, "revision": 5, "architecture": "x64", "modernui": 1},
+        "classnamespace": "box", "rect": rect, "bglocked": 0, "openinpresentation": 1,
+        "default_fontsize": 12.0, "default_fontface": 0, "default_fontname": "Arial",
+        "gridonopen": 1, "gridsize": [15.0, 15.0], "gridsnaponopen": 1, "toolbarvisible": 1,
+        "boxanimatetime": 200, "enablehscroll": 1, "enablevscroll": 1, "devicewidth": 0.0,
+        "description": "", "digest": "", "tags": "", "style": "",
+    }
+    doc.update(extra)
+    doc["boxes"] = p.boxes
+    doc["lines"] = p.lines
+    return {"patcher": doc}
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent="\t", ensure_ascii=True) + "\n"
+
+
+# ---- building blocks shared by the panel and the device
+
+def network(p: Patcher, feedback_port: int, x: float, y: float, starts: list[str]) -> str:
+    """udpsend to the daemon; each of ``starts`` (bang sources) registers for feedback and asks for the state."""
+    send = p.obj(f"udpsend {HOST} {DAEMON_PORT}", x, y + 90)
+    order = p.obj("t b b", x, y)
+    register = p.msg(f"/sidl/register {feedback_port}", x + 100, y + 45)
+    query = p.msg("/sidl/query", x, y + 45)
+    for start in starts:
+        p.connect(start, 0, order)
+    p.connect(order, 1, register)  # right to left: register first, then ask for the whole state
+    p.connect(order, 0, query)
+    p.connect(register, 0, send)
+    p.connect(query, 0, send)
+    return send
+
+
+def choice_messages(p: Patcher, send: str, address: str, values: tuple[str, ...], x: float, y: float,
+                    pres: tuple[float, float] | None, selector: str | None = None) -> list[str]:
+    """One message box per choice (``/sidl/mode loop`` ...); with ``selector``, a ``sel`` fed by it picks one."""
+    boxes = []
+    choose = None
+    if selector is not None:  # a live.tab puts out the index of the chosen value
+        choose = p.obj("sel " + " ".join(str(i) for i in range(len(values))), x, y)
+        p.connect(selector, 0, choose)
+    offset = 0.0
+    for i, value in enumerate(values):
+        text = f"{address} {value}"
+        width = 7 * len(text) + 12
+        rect = [pres[0] + offset, pres[1], width, 22] if pres else None
+        box = p.msg(text, x + offset, y + 35, rect, width)
+        offset += width + 4
+        if choose is not None:
+            p.connect(choose, i, box)
+        p.connect(box, 0, send)
+        boxes.append(box)
+    return boxes
+
+
+def value_send(p: Patcher, send: str, widget: str, address: str, x: float, y: float) -> str:
+    """``widget`` → ``address $1`` → udpsend."""
+    box = p.msg(f"{address} $1", x, y)
+    p.connect(widget, 0, box)
+    p.connect(box, 0, send)
+    return box
+
+
+def slot_actions(p: Patcher, send: str, slot: str, triggers: dict[str, str], x: float, y: float) -> None:
+    """Each trigger (a bang source) sends its scene address with the slot held in an ``i``."""
+    for j, (action, trigger) in enumerate(triggers.items()):
+        hold = p.obj("i", x + 170 * j, y)
+        p.connect(slot, 0, hold, 1)  # the slot only arms the action; the trigger sends it
+        p.connect(trigger, 0, hold, 0)
+        value_send(p, send, hold, f"/sidl/scene/{action}", x + 170 * j, y + 35)
+
+
+def atom_grid(p: Patcher, send: str, grid: str, action: str, x: float, y: float) -> None:
+    """matrixctrl cell (column row state) → ``prepend /sidl/atom/<action>`` with atom = row*32 + column."""
+    cell = p.obj("unpack i i i", x, y)
+    row = p.obj(f"* {GRID}", x + 50, y + 35)
+    atom = p.obj("+", x, y + 70)
+    pair = p.obj("pack i i", x, y + 105)
+    out = p.obj(f"prepend /sidl/atom/{action}", x, y + 140)
+    p.connect(grid, 0, cell)
+    p.connect(cell, 2, pair, 1)  # unpack fires right to left: state, then row, then column (hot)
+    p.connect(cell, 1, row)
+    p.connect(row, 0, atom, 1)
+    p.connect(cell, 0, atom, 0)
+    p.connect(atom, 0, pair, 0)
+    p.connect(pair, 0, out)
+    p.connect(out, 0, send)
+
+
+def atom_gain(p: Patcher, send: str, atom: str, gain: str, x: float, y: float) -> None:
+    """atom number + gain → ``pack i f`` → ``prepend /sidl/atom/gain``; moving the gain sends too."""
+    bang_then_gain = p.obj("t b f", x + 80, y)
+    pair = p.obj("pack i f", x, y + 35)
+    out = p.obj("prepend /sidl/atom/gain", x, y + 70)
+    p.connect(atom, 0, pair, 0)
+    p.connect(gain, 0, bang_then_gain)
+    p.connect(bang_then_gain, 1, pair, 1)
+    p.connect(bang_then_gain, 0, pair, 0)
+    p.connect(pair, 0, out)
+    p.connect(out, 0, send)
+
+
+def model_path(p: Patcher, send: str, editor: str, x: float, y: float) -> None:
+    """textedit (on Return) → route text → tosymbol (one symbol, spaces kept) → /sidl/model.
+
+    Both route outlets go on, so the path arrives whether textedit prefixes its output with ``text`` or not.
+    """
+    strip = p.obj("route text", x, y)
+    symbol = p.obj("tosymbol", x, y + 35)
+    out = p.obj("prepend /sidl/model", x, y + 70)
+    p.connect(editor, 0, strip)
+    p.connect(strip, 0, symbol)
+    p.connect(strip, 1, symbol)
+    p.connect(symbol, 0, out)
+    p.connect(out, 0, send)
+
+
+def feedback(p: Patcher, port: int, x: float, y: float, displays: dict[str, Rect]) -> None:
+    """udpreceive → route /sidl/... → displays: activity (sized from the message), bar/step, tempo, stats, error."""
+    receive = p.obj(f"udpreceive {port}", x, y)
+    route = p.obj("route /sidl/bar /sidl/activity /sidl/stats /sidl/tempo/now /sidl/error /sidl/state", x, y + 35)
+    p.connect(receive, 0, route)
+    # bar step
+    bar = p.obj("unpack i i", x, y + 80)
+    p.connect(route, 0, bar)
+    bar_box = p.ui("number", [x, y + 115, 60, 22], displays["bar"], ignoreclick=1)
+    step_box = p.ui("number", [x + 65, y + 115, 50, 22], displays["step"], ignoreclick=1)
+    p.connect(bar, 0, bar_box)
+    p.connect(bar, 1, step_box)
+    # activity: one float per atom; the multislider takes its size from the message length first
+    split = p.obj("t l l", x + 130, y + 80)
+    length = p.obj("zl len", x + 200, y + 115)
+    size = p.obj("prepend size", x + 200, y + 150)
+    levels = p.ui("multislider", [x + 130, y + 185, 300, 60], displays["activity"], size=GRID * GRID,
+                  setminmax=[0.0, 1.0], setstyle=1, ignoreclick=1, contdata=1)
+    p.connect(route, 1, split)
+    p.connect(split, 1, length)
+    p.connect(length, 0, size)
+    p.connect(size, 0, levels)
+    p.connect(split, 0, levels)
+    # stats: process_us late_events
+    stats = p.obj("unpack f i", x + 450, y + 80)
+    process = p.ui("flonum", [x + 450, y + 115, 70, 22], displays["process"], ignoreclick=1, format=6)
+    late = p.ui("number", [x + 525, y + 115, 60, 22], displays["late"], ignoreclick=1)
+    p.connect(route, 2, stats)
+    p.connect(stats, 0, process)
+    p.connect(stats, 1, late)
+    # tempo/now: bpm source
+    tempo = p.obj("unpack f s", x + 600, y + 80)
+    bpm = p.ui("flonum", [x + 600, y + 115, 70, 22], displays["bpm"], ignoreclick=1, format=6)
+    source_set = p.obj("prepend set", x + 680, y + 115)
+    source = p.msg("", x + 680, y + 150, displays["source"], 70)
+    p.connect(route, 3, tempo)
+    p.connect(tempo, 0, bpm)
+    p.connect(tempo, 1, source_set)
+    p.connect(source_set, 0, source)
+    # error: shown in a message box; state: to the Max console
+    error_set = p.obj("prepend set", x + 450, y + 185)
+    error = p.msg("", x + 450, y + 220, displays["error"], 300)
+    p.connect(route, 4, error_set)
+    p.connect(error_set, 0, error)
+    state = p.obj("print sidl-state", x + 760, y + 80)
+    p.connect(route, 5, state)
+
+
+ROUTING = [
+    "Routing: sidl run creates virtual MIDI ports 'sidl in' / 'sidl out' (macOS CoreMIDI, Linux ALSA or JACK).",
+    "macOS: they appear in Live/Max like the IAC Driver buses. Windows: make two loopMIDI ports, sidl run --in/--out.",
+    "In Live: a MIDI track whose output is 'sidl in' (what you play goes to the bridge),",
+    "another MIDI track whose input is 'sidl out' (monitor In) plays the bridge's notes on an instrument.",
+    f"OSC: this patch sends to udp {HOST}:{DAEMON_PORT}; the bridge answers on the port named in /sidl/register.",
+]
+
+
+# ---- the Max control panel
+
+def build_panel() -> str:
+    p = Patcher()
+    p.comment("sidl control panel", 20, 10, 300, 1, [10, 5, 300, 20])
+    for i, line in enumerate(ROUTING):
+        p.comment(line, 20, 35 + 20 * i, 720, 1, [10, 640 + 20 * i, 770, 20])
+    start = p.obj("loadbang", 800, 20)
+    reconnect = p.ui("button", [880, 20, 24, 24], [700, 5, 24, 24])
+    p.comment("reconnect", 910, 22, 80, 1, [728, 7, 80, 20])
+    send = network(p, PANEL_FEEDBACK_PORT, 800, 60, [start, reconnect])
+
+    y = 160
+    p.comment("mode", 20, y, 60, 1, [10, 35, 60, 20])
+    choice_messages(p, send, "/sidl/mode", MODES, 20, y, (80, 35))
+    p.comment("clock", 20, y + 70, 60, 1, [10, 62, 60, 20])
+    choice_messages(p, send, "/sidl/clock", CLOCKS, 20, y + 70, (80, 62))
+    p.comment("model", 20, y + 140, 60, 1, [10, 89, 60, 20])
+    choice_messages(p, send, "/sidl/model", MODELS, 20, y + 140, (80, 89))
+    editor = p.ui("textedit", [400, y + 175, 220, 22], [355, 89, 220, 22], keymode=1, lines=1,
+                  text="", hint="model name or path to a .onnx; Return sends it")
+    p.comment("(type a path, Return)", 630, y + 175, 160, 1, [580, 91, 140, 20])
+    model_path(p, send, editor, 400, y + 210)
+
+    y = 470
+    knobs = [("denoise", 0.0, 1.0, "/sidl/denoise"), ("morph", 0.0, 1.0, "/sidl/morph"),
+             ("temperature", 0.05, 5.0, "/sidl/temperature"), ("tempo", 20.0, 400.0, "/sidl/tempo")]
+    for j, (label, low, high, address) in enumerate(knobs):
+        x = 20 + 170 * j
+        p.comment(label, x, y, 100, 1, [10 + 85 * j, 120, 80, 20])
+        box = p.ui("flonum", [x, y + 25, 70, 22], [10 + 85 * j, 140, 70, 22], minimum=low, maximum=high,
+                   format=6, parameter_enable=0)
+        value_send(p, send, box, address, x, y + 60)
+    p.comment("seed", 700, y, 100, 1, [350, 120, 80, 20])
+    seed = p.ui("number", [700, y + 25, 90, 22], [350, 140, 90, 22], minimum=0, maximum=2**31 - 1,
+                parameter_enable=0)
+    value_send(p, send, seed, "/sidl/seed", 700, y + 60)
+    panic = p.msg("/sidl/panic", 820, y + 25, [460, 130, 110, 32], 110)
+    p.connect(panic, 0, send)
+    reset = p.msg("/sidl/atom/reset", 950, y + 25, [580, 135, 120, 22], 120)
+    p.connect(reset, 0, send)
+
+    y = 580
+    p.comment("scene slot 0..15, then store / recall / select (select = where morph goes)", 20, y, 460, 1,
+              [10, 170, 460, 20])
+    slot = p.ui("number", [20, y + 25, 50, 22], [10, 192, 50, 22], minimum=0, maximum=SCENES, parameter_enable=0)
+    triggers = {}
+    for j, action in enumerate(("store", "recall", "select")):
+        triggers[action] = p.ui("button", [100 + 170 * j, y + 25, 24, 24], [80 + 70 * j, 192, 24, 24])
+        p.comment(action, 128 + 170 * j, y + 27, 60, 1, [106 + 70 * j, 194, 40, 20])
+    slot_actions(p, send, slot, triggers, 100, y + 65)
+
+    y = 730
+    side = 8 * GRID
+    for j, action in enumerate(("mute", "solo")):
+        x = 20 + 320 * j
+        p.comment(f"atom {action}: cell = atom row*32 + column", x, y, 300, 1, [10 + 270 * j, 220, 260, 20])
+        grid = p.ui("matrixctrl", [x, y + 25, side, side], [10 + 270 * j, 240, side, side], rows=GRID,
+                    columns=GRID, parameter_enable=0)
+        atom_grid(p, send, grid, action, x, y + side + 40)
+    p.comment("atom gain: atom, gain 0..4", 660, y, 200, 1, [550, 220, 200, 20])
+    atom = p.ui("number", [660, y + 25, 60, 22], [550, 240, 60, 22], minimum=0, maximum=4095, parameter_enable=0)
+    gain = p.ui("flonum", [730, y + 25, 60, 22], [615, 240, 60, 22], minimum=0.0, maximum=4.0, format=6,
+                parameter_enable=0)
+    atom_gain(p, send, atom, gain, 660, y + 60)
+
+    p.comment("per-bar atom activity (size follows the model: 1024 drums, 256 piano)", 20, 1200, 420, 1,
+              [10, 505, 420, 20])
+    p.comment("bar / step            process us / late     tempo / source", 20, 1230, 420, 1,
+              [550, 280, 230, 20])
+    feedback(p, PANEL_FEEDBACK_PORT, 20, 1260, {
+        "bar": [550, 300, 60, 22], "step": [615, 300, 50, 22], "activity": [10, 525, 770, 100],
+        "process": [550, 330, 70, 22], "late": [625, 330, 60, 22], "bpm": [550, 360, 70, 22],
+        "source": [625, 360, 70, 22], "error": [550, 390, 230, 22]})
+    return dumps(patcher_doc(p, [40.0, 60.0, 1100.0, 760.0], {}))
+
+
+# ---- the Max for Live MIDI effect
+
+def host_transport(p: Patcher, send: str, ready: str, sync: str, x: float, y: float) -> None:
+    """Live's transport → ``/sidl/host/transport playing bpm beat``: on every change and every 50 ms while playing.
+
+    is_playing and tempo come from live.observer (Live API: fire on change); the song position comes
+    from the M4L transport, which follows Live (ticks / 480 = beats), polled by the same tick. ``sync``
+    (a toggle) gates the messages, for sessions that run another clock.
+    """
+    live_set = p.obj("live.path live_set", x, y)
+    playing = p.obj("live.observer is_playing", x, y + 35)
+    tempo = p.obj("live.observer tempo", x + 200, y + 35)
+    p.connect(ready, 0, live_set)
+    p.connect(live_set, 0, playing, 1)
+    p.connect(live_set, 0, tempo, 1)
+    on_playing = p.obj("t b i i", x, y + 70)
+    on_tempo = p.obj("t b f", x + 200, y + 70)
+    metro = p.obj("metro 50", x + 80, y + 105)
+    tick = p.obj("t b b", x, y + 140)
+    clock = p.obj("transport", x + 80, y + 175)
+    beats = p.obj("/ 480.", x + 80, y + 210)
+    held = p.obj("i", x, y + 210)
+    state = p.obj("pack 0 120. 0.", x, y + 245)
+    out = p.obj("prepend /sidl/host/transport", x, y + 280)
+    enabled = p.obj("gate 1 1", x, y + 315)
+    p.connect(playing, 0, on_playing)
+    p.connect(on_playing, 2, metro)  # 1 starts the 50 ms poll, 0 stops it ...
+    p.connect(on_playing, 1, held, 1)
+    p.connect(on_playing, 0, tick)  # ... and the change itself is sent at once (playing 0 on stop)
+    p.connect(tempo, 0, on_tempo)
+    p.connect(on_tempo, 1, state, 1)
+    p.connect(on_tempo, 0, tick)
+    p.connect(metro, 0, tick)
+    p.connect(tick, 1, clock)  # first the position (cold inlet), then the held playing flag (hot)
+    p.connect(clock, 7, beats)
+    p.connect(beats, 0, state, 2)
+    p.connect(tick, 0, held)
+    p.connect(held, 0, state, 0)
+    p.connect(state, 0, out)
+    p.connect(sync, 0, enabled)
+    p.connect(out, 0, enabled, 1)
+    p.connect(enabled, 0, send)
+
+
+def bang_on_press(p: Patcher, button: str, x: float, y: float) -> str:
+    """live.text in button mode sends 1 on press; ``sel 1`` turns that into one bang."""
+    press = p.obj("sel 1", x, y)
+    p.connect(button, 0, press)
+    return press
+
+
+def command_buttons(p: Patcher, send: str, label: str, address: str, values: tuple[str, ...], x: float, y: float,
+                    pres: tuple[float, float]) -> None:
+    """One momentary live.text per value: a press sends ``address value``; nothing is sent at load."""
+    for j, value in enumerate(values):
+        button = live_param("live.text", p, [x + 160 * j, y, 60, 20], [pres[0] + 43 * j, pres[1], 41, 18],
+                            f"{label} {value}", value.capitalize(), 2, 0, 1, 0, ("off", "on"), mode=0, text=value)
+        message = p.msg(f"{address} {value}", x + 160 * j, y + 70)
+        p.connect(bang_on_press(p, button, x + 160 * j, y + 35), 0, message)
+        p.connect(message, 0, send)
+
+
+def build_device() -> str:
+    p = Patcher()
+    p.comment("sidl - Max for Live MIDI effect: controls the sidl bridge over OSC, forwards Live's transport",
+              20, 10, 700)
+    for i, line in enumerate(ROUTING):
+        p.comment(line, 20, 30 + 20 * i, 720)
+    p.comment("Follow Live without MIDI clock: sidl run --clock host. "
+              f"Feedback comes back on udp {DEVICE_FEEDBACK_PORT}.",
+              20, 30 + 20 * len(ROUTING), 720)
+    # MIDI passes through untouched: the device never swallows the track's MIDI
+    midi_in = p.obj("midiin", 760, 20)
+    midi_out = p.obj("midiout", 760, 60)
+    p.connect(midi_in, 0, midi_out)
+
+    ready = p.obj("live.thisdevice", 900, 20)  # bangs once the Live API is usable
+    reconnect = live_param("live.text", p, [1040, 20, 60, 20], [5, 71, 80, 18], "Reconnect", "Reconnect",
+                           2, 0, 1, 0, ("off", "on"), mode=0, text="reconnect")
+    send = network(p, DEVICE_FEEDBACK_PORT, 900, 100, [ready, bang_on_press(p, reconnect, 1040, 55)])
+    sync = live_param("live.toggle", p, [1150, 400, 15, 15], [5, 97, 15, 15], "Host sync", "Sync", 2, 0, 1, 1,
+                      ("off", "on"))
+    p.comment("send Live's transport", 1170, 398, 150, 1, [22, 95, 150, 16])
+    host_transport(p, send, ready, sync, 1150, 20)
+
+    y = 200
+    mode = live_param("live.tab", p, [20, y, 180, 20], [5, 5, 170, 18], "Mode", "Mode", 2, 0, 2, 0, MODES,
+                      num_lines_patching=1, num_lines_presentation=1)
+    choice_messages(p, send, "/sidl/mode", MODES, 20, y + 35, None, mode)
+    # clock and model are buttons, not stored parameters: loading a set must not switch them
+    command_buttons(p, send, "Clock", "/sidl/clock", CLOCKS, 20, y + 110, (5, 27))
+    command_buttons(p, send, "Model", "/sidl/model", MODELS, 20, y + 220, (5, 49))
+    editor = p.ui("textedit", [700, y + 220, 200, 22], [91, 49, 84, 18], keymode=1, lines=1, text="",
+                  hint="model name or path to a .onnx; Return sends it")
+    model_path(p, send, editor, 700, y + 255)
+
+    y = 560
+    dials = [("Denoise", "Denoise", 0.0, 1.0, 0.0, "/sidl/denoise"), ("Morph", "Morph", 0.0, 1.0, 0.0, "/sidl/morph"),
+             ("Temperature", "Temp", 0.05, 5.0, 1.0, "/sidl/temperature"),
+             ("Tempo", "Tempo", 20.0, 400.0, 120.0, "/sidl/tempo")]
+    for j, (longname, shortname, low, high, initial, address) in enumerate(dials):
+        x = 20 + 170 * j
+        dial = live_param("live.dial", p, [x, y, 44, 48], [185 + 48 * j, 5, 44, 48], longname, shortname, 0, low,
+                          high, initial)
+        value_send(p, send, dial, address, x, y + 60)
+    seed = live_param("live.numbox", p, [700, y, 60, 15], [185, 62, 55, 15], "Seed", "Seed", 1, 0, 99999, 0)
+    value_send(p, send, seed, "/sidl/seed", 700, y + 60)
+    panic = live_param("live.text", p, [820, y, 60, 20], [5, 120, 170, 40], "Panic", "Panic", 2, 0, 1, 0,
+                       ("off", "on"), mode=0, text="PANIC")
+    panic_msg = p.msg("/sidl/panic", 820, y + 70)
+    p.connect(bang_on_press(p, panic, 820, y + 35), 0, panic_msg)
+    p.connect(panic_msg, 0, send)
+    reset = live_param("live.text", p, [950, y, 80, 20], [90, 71, 85, 18], "Reset atoms", "Reset", 2, 0, 1, 0,
+                       ("off", "on"), mode=0, text="reset atoms")
+    reset_msg = p.msg("/sidl/atom/reset", 950, y + 70)
+    p.connect(bang_on_press(p, reset, 950, y + 35), 0, reset_msg)
+    p.connect(reset_msg, 0, send)
+
+    y = 700
+    slot = live_param("live.numbox", p, [20, y, 44, 15], [250, 62, 40, 15], "Scene slot", "Slot", 1, 0, SCENES, 0)
+    triggers = {}
+    for j, action in enumerate(("store", "recall", "select")):
+        button = live_param("live.text", p, [100 + 170 * j, y, 50, 20], [300, 58 + 20 * j, 50, 17],
+                            f"Scene {action}", action.capitalize(), 2, 0, 1, 0, ("off", "on"), mode=0, text=action)
+        triggers[action] = bang_on_press(p, button, 100 + 170 * j, y + 30)
+    slot_actions(p, send, slot, triggers, 100, y + 65)
+
+    y = 880
+    for j, action in enumerate(("mute", "solo")):
+        x = 20 + 300 * j
+        p.comment(action, x, y - 25, 60, 1, [390 + 135 * j, 2, 60, 16])
+        grid = p.ui("matrixctrl", [x, y, 256, 256], [390 + 135 * j, 18, 128, 128], rows=GRID, columns=GRID,
+                    parameter_enable=0)
+        atom_grid(p, send, grid, action, x, y + 270)
+    atom = live_param("live.numbox", p, [660, y, 50, 15], [185, 120, 50, 15], "Gain atom", "Atom", 1, 0, 1023, 0)
+    gain = live_param("live.dial", p, [720, y, 44, 48], [250, 112, 44, 48], "Atom gain", "Gain", 0, 0.0, 4.0, 1.0)
+    atom_gain(p, send, atom, gain, 660, y + 60)
+    labels = (("seed", [185, 78, 55, 16]), ("slot", [250, 78, 40, 16]), ("gain atom", [185, 136, 60, 16]),
+              ("bar / step", [760, 5, 95, 16]), ("us / late", [770, 27, 85, 16]), ("bpm / source", [790, 49, 65, 16]))
+    for i, (text, pres) in enumerate(labels):
+        p.comment(text, 1150, 840 + 25 * i, 100, 1, pres)
+
+    feedback(p, DEVICE_FEEDBACK_PORT, 20, 1340, {
+        "bar": [660, 5, 50, 18], "step": [715, 5, 40, 18], "activity": [660, 100, 195, 60],
+        "process": [660, 27, 60, 18], "late": [725, 27, 40, 18], "bpm": [660, 49, 60, 18],
+        "source": [725, 49, 60, 18], "error": [660, 75, 195, 20]})
+    extra = {
+        "openrect": [0.0, 0.0, 860.0, 169.0], "devicewidth": 860.0, "latency": 0, "is_mpe": 0,
+        "platform_compatibility": 0, "autosave": 0, "parameters": p.parameters(),
+        # what Max writes in a MIDI effect's project: amxdtype is "mmmm" read as a big-endian int
+        "project": {"version": 1, "amxdtype": int.from_bytes(b"mmmm", "big"), "readonly": 0, "devpathtype": 0,
+                    "devpath": ".", "sortmode": 0, "viewmode": 0, "includepackages": 0},
+    }
+    return dumps(patcher_doc(p, [60.0, 80.0, 1500.0, 900.0], extra))
+
+
+def amxd(patcher_json: str, device_type: bytes = b"mmmm") -> bytes:
+    """The .amxd container: chunks of (4-byte id, 4-byte little-endian size, data): ampf, meta, ptch."""
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return tag + struct.pack("<I", len(data)) + data
+
+    payload = patcher_json.encode("utf-8") + b"\x00"  # the patcher JSON, NUL-terminated
+    return chunk(b"ampf", device_type) + chunk(b"meta", struct.pack("<I", AMXD_META)) + chunk(b"ptch", payload)
+
+
+def outputs() -> dict[Path, bytes]:
+    device = build_device()
+    return {PANEL_PATH: build_panel().encode("utf-8"), DEVICE_PATH: device.encode("utf-8"), AMXD_PATH: amxd(device)}
+
+
+if __name__ == "__main__":
+    for path, data in outputs().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data)} bytes)")
