@@ -1,6 +1,6 @@
 """Datasets: which MIDI files belong to a split, and their grids.
 
-Three layouts are understood:
+Finding the files is done by :mod:`bridge.dataset_index` (torch-free; re-exported here). Three layouts are understood:
 
 - the Groove MIDI Dataset: ``info.csv`` with ``midi_filename`` and ``split`` columns;
 - the piano set: ``metadata.csv`` with a ``midi`` column (and ``composer``); it has no split column,
@@ -15,7 +15,6 @@ reason*, never silently lost.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 from collections import Counter
@@ -26,71 +25,27 @@ from typing import Any
 import numpy as np
 
 from bridge.codecs import load_score
+
+# File discovery (splits, labels) is torch-free and lives in bridge.dataset_index; re-exported here
+# under the same names so training and evaluation keep importing it from models.datasets.
+from bridge.dataset_index import (
+    MIDI_SUFFIXES,
+    VALIDATION_SHARE,
+    MidiItem,
+    _derived_split,
+    _from_csv,
+    discover,
+    stable_fraction,
+)
 from bridge.errors import DatasetError, MidiFileError, UnsupportedMeterError
 from models.evaluation.metrics import step_seconds
 
+__all__ = [
+    "MIDI_SUFFIXES", "VALIDATION_SHARE", "EncodedSet", "MidiItem", "cut_windows", "discover", "encode_items",
+    "stable_fraction", "_derived_split", "_from_csv",
+]
+
 log = logging.getLogger(__name__)
-
-VALIDATION_SHARE = 0.2
-MIDI_SUFFIXES = {".mid", ".midi"}
-
-
-@dataclass(frozen=True)
-class MidiItem:
-    """One MIDI file of a dataset, with its split and the labels its metadata gives it."""
-
-    path: Path
-    split: str
-    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-
-def stable_fraction(text: str) -> float:
-    """A number in [0, 1) that depends only on ``text`` (not on Python's salted ``hash``)."""
-    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "big") / 2**64
-
-
-def _derived_split(key: str) -> str:
-    return "validation" if stable_fraction(key) < VALIDATION_SHARE else "train"
-
-
-def discover(data_dir: str | Path, split: str | None = None) -> list[MidiItem]:
-    """List the MIDI files of ``data_dir`` in ``split`` (``None`` or ``"all"``: every file), sorted by path."""
-    root = Path(data_dir)
-    if not root.is_dir():
-        raise DatasetError(f"dataset folder {str(root)!r} does not exist or is not a folder")
-    if (root / "info.csv").is_file():
-        items = _from_csv(root, root / "info.csv", path_column="midi_filename")
-    elif (root / "metadata.csv").is_file():
-        items = _from_csv(root, root / "metadata.csv", path_column="midi")
-    else:
-        items = [
-            MidiItem(p, _derived_split(p.relative_to(root).as_posix()))
-            for p in sorted(root.rglob("*"))
-            if p.suffix.lower() in MIDI_SUFFIXES and p.is_file()
-        ]
-    if not items:
-        raise DatasetError(f"no MIDI files found in {str(root)!r}")
-    if split in (None, "all"):
-        return items
-    chosen = [item for item in items if item.split == split]
-    if not chosen:
-        available = sorted({item.split for item in items})
-        raise DatasetError(f"split {split!r} not found in {str(root)!r}; available: {', '.join(available)}")
-    return chosen
-
-
-def _from_csv(root: Path, csv_path: Path, *, path_column: str) -> list[MidiItem]:
-    with csv_path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows or path_column not in rows[0]:
-        raise DatasetError(f"{csv_path}: expected a {path_column!r} column")
-    items = []
-    for row in rows:
-        rel = row[path_column]
-        split = (row.get("split") or "").strip() or _derived_split(f"{row.get('composer', '')}/{rel}")
-        labels = {k: v for k, v in row.items() if k not in (path_column, "split") and v is not None}
-        items.append(MidiItem(root / rel, split, labels))
-    return sorted(items, key=lambda item: str(item.path))
 
 
 @dataclass
