@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 
-.PHONY: smoke-runtime run test venv-run venv-test demo eval-drums train-drums train-piano export-models bench clean
+.PHONY: smoke-runtime run test venv-run venv-test demo eval-drums train-drums train-piano export-models bench figures clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,13 +43,16 @@ SMOKE   ?= .smoke
 smoke-runtime:
 	rm -rf $(RT_VENV) $(SMOKE) && $(PYTHON) -m venv $(RT_VENV) && mkdir -p $(SMOKE)
 	$(RT_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(RT_VENV)/bin/python -m pip install --quiet ".[cpu]"
+	$(RT_VENV)/bin/python -m pip install --quiet ".[cpu,plot]"
 	! $(RT_VENV)/bin/python -c "import torch" 2>/dev/null
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl generate a.mid --bars 4 --seed 1 && ../$(RT_VENV)/bin/sidl generate b.mid --bars 2 --seed 2
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl reconstruct a.mid r.mid --atoms 2 && ../$(RT_VENV)/bin/sidl denoise a.mid d.mid
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl interpolate a.mid b.mid i.mid --steps 3 && ../$(RT_VENV)/bin/sidl swap a.mid b.mid s.mid
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl decompose a.mid parts && ../$(RT_VENV)/bin/sidl generate p.mid --model piano --bars 2 --seed 3
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl reconstruct p.mid pr.mid --model piano
+	cd $(SMOKE) && mkdir -p mine/x mine/y && cp a.mid i-00.mid i-01.mid mine/x/ && cp b.mid s.mid i-02.mid mine/y/
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl atoms --top 16 --out atoms.png --midi atoms && ../$(RT_VENV)/bin/sidl code a.mid --out code.png
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl similar b.mid mine --top 3 && ../$(RT_VENV)/bin/sidl style mine --out style.png --features style.csv
 	$(RT_VENV)/bin/sidl bench engine --json --windows 300 --warmup 30 --out $(SMOKE)/bench-engine.json
 
 # Re-export the bundled ONNX models from the shipped checkpoints (atom statistics from the training
@@ -61,6 +64,18 @@ export-models: venv-test
 bench: venv-test
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/sidl bench engine --json --out bench-engine.json
 	$(VENV)/bin/sidl bench live --out bench-live.json
+
+# The pictures of the README's "What the dictionary learned" (needs ../shared/data; the style maps
+# print their metric tables).
+IMG ?= docs/img
+figures: venv-test
+	$(VENV)/bin/sidl atoms --model drums --top 32 --out $(IMG)/atoms-drums.png
+	$(VENV)/bin/sidl atoms --model piano --top 32 --out $(IMG)/atoms-piano.png
+	$(VENV)/bin/sidl code $(DATA)/groove/drummer1/session1/126_funk-fast_125_beat_4-4.mid --model drums --bars 5-12 --out $(IMG)/code-drums.png
+	$(VENV)/bin/sidl code $(DATA)/piano/midis/Bach/bach_846.mid --model piano --bars 1-4 --out $(IMG)/code-piano.png
+	$(VENV)/bin/sidl style $(DATA)/groove --model drums --split validation --metrics --out $(IMG)/style-drums-validation.png
+	$(VENV)/bin/sidl style $(DATA)/piano --model piano --split validation --metrics --compare Haydn,Beethoven,Chopin --out $(IMG)/style-piano-validation.png
+	bash max_patches/pd/screenshot.sh $(VENV)/bin/sidl
 
 clean:
 	rm -rf $(VENV) $(RT_VENV) $(SMOKE) demo_out .pytest_cache build *.egg-info
