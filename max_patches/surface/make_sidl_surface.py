@@ -146,6 +146,8 @@ set('scene_select', s.scene, {send: false})
 set('tempo', s.bpm, {send: false})
 set('tempo_fader', s.bpm, {send: false})
 set('clock', s.clock, {send: false})
+set('temperature', s.temperature, {send: false})
+set('seed', s.seed, {send: false})
 """
 
 
