@@ -184,9 +184,13 @@ class LiveBridge:
         spb = self.engine.info.steps_per_bar
         step = int(np.floor((beat - bar * self.beats_per_bar) * self.engine.codec.steps_per_beat + 0.5))
         row = self._row_of(pitch)
-        if row is None or not 0 <= step < spb:
-            return None if row is None else 0.0
-        return float(grid[row, step])
+        if row is None:
+            return None  # a pitch the model does not read: not its to judge
+        if not -spb <= step < 2 * spb:
+            return None  # no expectation this far from its bar: pass rather than guess
+        # a note in the bar just before or after the predicted one (the bar loop ran late, or the
+        # clock's estimate jittered across the line) is gated by the same pattern, since grooves repeat
+        return float(grid[row, step % spb])
 
     # ------------------------------------------------------------------ one bar
     def process_bar(self, bar: int) -> BarReport:

@@ -133,6 +133,14 @@ def test_filter_mode_passes_expected_notes_at_once_and_gates_strays(engine: Engi
     assert sent[-1].data1 == 36 and bridge.filter_counts["blocked"] == 1
     bridge.on_midi([0x89, 36, 0], 4.1)
     assert sent[-1].kind == "note_off" and sent[-1].data1 == 36
+    # the bar loop is late for bar 3: its downbeat kick is judged by bar 2's pattern, not dropped
+    bridge.on_midi([0x99, 36, 100], 6.0)
+    assert sent[-1].kind == "note_on" and sent[-1].data1 == 36
+    assert bridge.filter_counts == {"passed": 2, "blocked": 1}
+    bridge.on_midi([0x99, 47, 100], 6.0 + 0.375)  # and its stray tom is still held back
+    assert bridge.filter_counts["blocked"] == 2
+    bridge.on_midi([0x99, 47, 100], 20.375)  # far from any predicted bar: no expectation, it passes
+    assert sent[-1].data1 == 47 and bridge.filter_counts["passed"] == 3
     bridge.controls.denoise = 0.0  # amount 0: everything passes, velocity untouched
     bridge.on_midi([0x99, 47, 77], 4.5)
     assert (sent[-1].data1, sent[-1].data2) == (47, 77)
