@@ -1,13 +1,8 @@
 """Datasets: which MIDI files belong to a split, and their grids.
 
-Finding the files is done by :mod:`bridge.dataset_index` (torch-free; re-exported here). Three layouts are understood:
-
-- the Groove MIDI Dataset: ``info.csv`` with ``midi_filename`` and ``split`` columns;
-- the piano set: ``metadata.csv`` with a ``midi`` column (and ``composer``); it has no split column,
-  so a deterministic split is derived per composer (about 20 % of each composer's pieces, chosen by a
-  stable hash of the file name, go to ``validation``);
-- any folder of ``.mid``/``.midi`` files, searched recursively (split ``all``; ``train``/``validation``
-  are derived by the same stable hash when asked for).
+Finding the files, their splits and labels is done by :mod:`bridge.dataset_index` (torch-free, so
+the analysis commands share it; re-exported here): the Groove MIDI Dataset's ``info.csv``, the piano
+set's ``metadata.csv`` (split derived per composer), or any folder of ``.mid`` files.
 
 Files the codec cannot use (unreadable, no notes, an unsupported meter) are skipped and *counted by
 reason*, never silently lost.
