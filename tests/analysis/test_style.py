@@ -11,7 +11,7 @@ import pytest
 
 from bridge import dataset_index
 from bridge.analysis import features as feats
-from bridge.analysis import style
+from bridge.analysis import style, style_map
 from bridge.cli import main
 from bridge.codecs import Note, Score, TimeSignature, save_score
 from bridge.engine import Engine
@@ -205,15 +205,15 @@ def test_split_max_files_and_label_errors(tmp_path: Path, drums: Engine) -> None
 def test_projection_pca_and_umap_when_missing() -> None:
     rng = np.random.default_rng(0)
     x = np.abs(rng.normal(size=(12, 6)))
-    xy, info = style.project(x, "pca")
+    xy, info = style_map.project(x, "pca")
     assert xy.shape == (12, 2) and info["method"] == "pca"
     assert 0 < info["explained_variance"][1] <= info["explained_variance"][0] <= 1
-    assert np.allclose(xy, style.project(x, "pca")[0])  # deterministic signs
+    assert np.allclose(xy, style_map.project(x, "pca")[0])  # deterministic signs
     try:
         import umap  # noqa: F401
     except ImportError:
         with pytest.raises(ParameterError, match="umap-learn"):
-            style.project(x, "umap")
+            style_map.project(x, "umap")
 
 
 def test_cli_json_report_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
