@@ -45,7 +45,7 @@ class Controller:
             f"{PREFIX}/tempo": self._tempo,
             f"{PREFIX}/panic": lambda v, s: bridge.panic(),
             f"{PREFIX}/register": lambda v, s: self.clients.add((s[0], int(v[0]))),
-            f"{PREFIX}/query": lambda v, s: self.reply(s, f"{PREFIX}/state", [bridge.state_json()]),
+            f"{PREFIX}/query": lambda v, s: self._answer(s, f"{PREFIX}/state", [bridge.state_json()]),
             f"{PREFIX}/model": self._model,
             f"{PREFIX}/clock": self._clock,
             f"{PREFIX}/host/transport": self._host_transport,
@@ -112,9 +112,9 @@ class Controller:
         registered = sorted(c for c in self.clients if c[0] == sender[0] and c != sender)
         return [sender, *registered]
 
-    def reply(self, sender: tuple[str, int], path: str, args: list[Any]) -> None:
-        for target in self.reply_targets(sender):
-            self._reply(target, path, args)
+    def _answer(self, sender: tuple[str, int], path: str, args: list[Any]) -> None:
+        if self.receiver is not None:
+            self.receiver.reply(sender, path, args)
 
     def _reply(self, target: tuple[str, int], path: str, args: list[Any]) -> None:
         if self.receiver is not None:

@@ -330,8 +330,8 @@ class LiveBridge:
             self.expectation = None
             if isinstance(clock, InternalClock):
                 clock.start(max(0.0, old.beat_at(self.now())))
-        close = getattr(old, "close", None)
-        if close is not None and old is not clock:
+        close = getattr(old, "close", None)  # a Link clock stops its thread
+        if close is not None:
             close()
         log.info("clock source now %s (was %s)", clock.source, old.source)
         return int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
@@ -383,7 +383,8 @@ class LiveBridge:
     def state(self) -> dict[str, Any]:
         c = self.controls
         return {"mode": self.mode, "requested_mode": c.mode, "denoise": c.denoise, "morph": c.morph, "scene": c.scene,
-                "temperature": c.temperature, "seed": c.seed, "scenes": sorted(self.scenes), "mute": sorted(c.mute), "solo": sorted(c.solo),
+                "temperature": c.temperature, "seed": c.seed, "scenes": sorted(self.scenes), "mute": sorted(c.mute),
+                "solo": sorted(c.solo),
                 "gain": {str(a): g for a, g in c.gain.items()}, "bpm": round(self.clock.bpm, 3),
                 "clock": self.clock.source, "model": self.engine.describe(),
                 "late_events": self.scheduler.lateness.late_events, "lateness_ms": self._lateness_ms()}

@@ -42,11 +42,12 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
             raise
         args.jack_process = start_jack_dummy()
         backend = choose_backend("jack")
-    clocks = {"internal": lambda: InternalClock(args.bpm), "midi": MidiClock, "host": HostClock,
-              "link": lambda: LinkClock(args.bpm)}
+    # source -> a new clock at a tempo (MIDI and host clocks take theirs from the DAW)
+    clocks: dict[str, Callable[[float], InternalClock | MidiClock | HostClock | LinkClock]] = {
+        "internal": InternalClock, "midi": lambda bpm: MidiClock(), "host": lambda bpm: HostClock(), "link": LinkClock}
     if args.clock not in clocks:
         raise ParameterError(f"clock {args.clock!r} is unknown; use internal, midi, host or link")
-    clock: InternalClock | MidiClock | HostClock | LinkClock = clocks[args.clock]()
+    clock = clocks[args.clock](args.bpm)
     out_port = open_output(backend, args.out)
     outputs = [out_port]  # the port in use: replaced when a lost named port is reopened
     drum_in = get_drum_map(args.drum_map_in) if args.drum_map_in else None
@@ -75,12 +76,7 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
         bridge.swap_model(Engine.load(name, provider=args.provider))
 
     def make_clock(source: str) -> InternalClock | MidiClock | HostClock | LinkClock:  # for /sidl/clock
-        bpm = min(max(float(bridge.clock.bpm), 20.0), 400.0)  # the tempo in force carries over
-        if source == "internal":
-            return InternalClock(bpm)
-        if source == "link":
-            return LinkClock(bpm)
-        return clocks[source]()
+        return clocks[source](min(max(float(bridge.clock.bpm), 20.0), 400.0))  # the tempo in force carries over
 
     controller = Controller(bridge, load_model, make_clock)
     receiver = OscReceiver(controller.handle, host=args.osc_host, port=args.osc_port,

@@ -70,7 +70,9 @@ def _check_arguments(use: ClientUse, address: Address) -> list[str]:
             continue
         if arg.kind == "str" and arg.choices and literal not in arg.choices:
             problems.append(f"{use.where}: {use.address} {arg.name} {literal!r} is not one of {arg.choices}")
-        if arg.kind != "str" and not (arg.low is None or float(arg.low) <= float(literal) <= float(arg.high or 0)):
+        too_low = arg.low is not None and float(literal) < arg.low
+        too_high = arg.high is not None and float(literal) > arg.high
+        if arg.kind != "str" and (too_low or too_high):
             problems.append(f"{use.where}: {use.address} {arg.name} {literal!r} is outside {arg.low}..{arg.high}")
     return problems
 
