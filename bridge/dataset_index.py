@@ -88,17 +88,25 @@ def _select(items: list[MidiItem], split: str | None, where: str) -> list[MidiIt
     return chosen
 
 
+# layout -> (the metadata file that marks it, its file column); any other folder is "folder"
+LAYOUTS = {"gmd": ("info.csv", "midi_filename"), "piano": ("metadata.csv", "midi")}
+
+
+def _layout(root: Path) -> str:
+    return next((name for name, (marker, _) in LAYOUTS.items() if (root / marker).is_file()), "folder")
+
+
 def discover(data_dir: str | Path, split: str | None = None) -> list[MidiItem]:
     """List the MIDI files of ``data_dir`` in ``split`` (``None`` or ``"all"``: every file), sorted by path."""
     root = Path(data_dir)
     if not root.is_dir():
         raise DatasetError(f"dataset folder {str(root)!r} does not exist or is not a folder")
-    if (root / "info.csv").is_file():
-        items = _from_csv(root, root / "info.csv", path_column="midi_filename")
-    elif (root / "metadata.csv").is_file():
-        items = _from_csv(root, root / "metadata.csv", path_column="midi")
-    else:
+    layout = _layout(root)
+    if layout == "folder":
         items = _plain_folder(root)
+    else:
+        marker, column = LAYOUTS[layout]
+        items = _from_csv(root, root / marker, path_column=column)
     if not items:
         raise DatasetError(f"no MIDI files found in {str(root)!r}")
     return _select(items, split, str(root))
@@ -150,12 +158,7 @@ def index(data: str | Path, split: str | None = None) -> DatasetIndex:
         return DatasetIndex(_select(items, split, str(source)), "csv", source.parent, source)
     if not source.is_dir():
         raise DatasetError(f"{str(source)!r} is neither a folder nor a CSV file")
-    if (source / "info.csv").is_file():
-        layout = "gmd"
-    elif (source / "metadata.csv").is_file():
-        layout = "piano"
-    else:
-        layout = "folder"
+    layout = _layout(source)
     items = discover(source, split)
     if layout == "folder":
         items = [replace(item, labels=_folder_labels(source, item.path)) for item in items]

@@ -79,8 +79,9 @@ def load_for(engine: Engine, path: str | Path) -> Loaded:
     return Loaded(p, score, grid, grid.shape[1])
 
 
-def _to_score(engine: Engine, grid: np.ndarray, like: Score | None, *, drum_map: DrumMap | None = None,
-              bpm: float = 120.0) -> Score:
+def grid_score(engine: Engine, grid: np.ndarray, like: Score | None, *, drum_map: DrumMap | None = None,
+               bpm: float = 120.0) -> Score:
+    """A grid as a score: with ``like``'s tempo map and meter, or at ``bpm`` in 4/4."""
     tempo = like.tempo_map if like is not None else TempoMap.constant(bpm)
     if engine.info.codec_name == "drums":
         kwargs: dict[str, Any] = {"tempo_map": tempo}
@@ -96,11 +97,12 @@ def _write(engine: Engine, grid: np.ndarray, out: str | Path, like: Score | None
     out = Path(out)
     if out.suffix.lower() not in (".mid", ".midi"):
         raise ParameterError(f"output file must end in .mid or .midi, got {out}")
-    score = _to_score(engine, grid, like, drum_map=drum_map, bpm=bpm)
+    score = grid_score(engine, grid, like, drum_map=drum_map, bpm=bpm)
     return save_score(score, out, track_name=f"sidl {engine.info.name}")
 
 
-def _bars(engine: Engine, steps: int) -> np.ndarray:
+def code_bars(engine: Engine, steps: int) -> np.ndarray:
+    """The bar of each code column of a grid ``steps`` long (padded to whole bars)."""
     spb = engine.info.steps_per_bar
     return engine.geometry.column_bars(-(-steps // spb) * spb)
 
@@ -141,7 +143,7 @@ def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float |
     src = load_for(engine, inp)
     amount = default_denoise_amount(engine) if amount is None else amount
     code = engine.encode(src.grid)
-    cleaned = ops.denoise(code, amount, k=engine.info.k, column_bars=_bars(engine, src.steps))
+    cleaned = ops.denoise(code, amount, k=engine.info.k, column_bars=code_bars(engine, src.steps))
     grid = engine.decode(cleaned)[:, : src.steps]
     path = _write(engine, grid, out, src.score, drum_map=drum_map)
     return ToolReport([path], {"amount": amount, "active_before": int(np.count_nonzero(code)),
@@ -155,7 +157,7 @@ def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *
     src_a, src_b = load_for(engine, a), load_for(engine, b)
     grid_b = _fit_length(src_b.grid, src_a.steps)
     code_a, code_b = engine.encode(src_a.grid), engine.encode(grid_b)
-    bars = _bars(engine, src_a.steps)
+    bars = code_bars(engine, src_a.steps)
     if steps is None:
         ts = [t]
         paths = [Path(out)]
@@ -177,7 +179,7 @@ def swap(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *, atoms
     """Groove A with its ``atoms`` strongest atoms per bar replaced by B's strongest."""
     src_a, src_b = load_for(engine, a), load_for(engine, b)
     grid_b = _fit_length(src_b.grid, src_a.steps)
-    bars = _bars(engine, src_a.steps)
+    bars = code_bars(engine, src_a.steps)
     code = ops.swap(engine.encode(src_a.grid), engine.encode(grid_b), atoms, column_bars=bars)
     path = _write(engine, engine.decode(code)[:, : src_a.steps], out, src_a.score, drum_map=drum_map)
     return ToolReport([path], {"swapped_per_bar": atoms})
@@ -191,7 +193,7 @@ def decompose(engine: Engine, inp: str | Path, out_dir: str | Path, *, drum_map:
     out.mkdir(parents=True, exist_ok=True)
     code = engine.encode(src.grid)
     parts = engine.decompose(code)
-    bars = _bars(engine, src.steps)
+    bars = code_bars(engine, src.steps)
     written = []
     listing = []
     for atom, contribution in sorted(parts.parts.items()):

@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from bridge.codecs import Score, TempoMap, TimeSignature, save_score
+from bridge.codecs import save_score
 from bridge.engine import Engine
 from bridge.errors import MidiFileError, ModelError, ParameterError
 from bridge.ops import AtomStats
+from bridge.tools import code_bars, grid_score
 
 log = logging.getLogger("sidl.analysis.atoms")
 
@@ -74,8 +75,7 @@ def measure_usage(engine: Engine, data: str | Path, *, split: str | None = None,
     codes, bars = [], []
     for item in iter_encoded(engine, files, k=k, skipped=skipped):
         codes.append(item.code)
-        spb = engine.info.steps_per_bar
-        bars.append(engine.geometry.column_bars(-(-item.steps // spb) * spb))
+        bars.append(code_bars(engine, item.steps))
     if not codes:
         raise MidiFileError(f"{data}: none of its {len(files)} MIDI files can be used with model "
                              f"{engine.info.name!r} ({skipped.describe()})")
@@ -243,7 +243,7 @@ def write_atom_midi(engine: Engine, atoms: list[RankedAtom], out_dir: str | Path
         entry = {**a.to_dict(), "strength_written": round(strength, 5), "plays": describe_grid(engine, grid),
                  "file": None}
         if _audible(engine, grid):
-            score = _score(engine, grid, bpm)
+            score = grid_score(engine, grid, None, bpm=bpm)
             name = f"rank-{a.rank:03d}-atom-{a.atom:04d}.mid"
             save_score(score, out / name, track_name=f"sidl {engine.info.name} atom {a.atom}")
             entry["file"] = name
@@ -254,13 +254,6 @@ def write_atom_midi(engine: Engine, atoms: list[RankedAtom], out_dir: str | Path
     index.write_text(json.dumps({"model": engine.info.name, "usage": usage_source, "bpm": bpm,
                                  "atoms": listing}, indent=2) + "\n")
     return index
-
-
-def _score(engine: Engine, grid: np.ndarray, bpm: float) -> Score:
-    tempo = TempoMap.constant(bpm)
-    if engine.info.codec_name == "drums":
-        return engine.codec.decode(grid, tempo_map=tempo)
-    return engine.codec.decode(grid, tempo_map=tempo, time_signatures=[TimeSignature(0.0, 4, 4)])
 
 
 # ------------------------------------------------------------------------------------------ command

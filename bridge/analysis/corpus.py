@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from bridge.dataset_index import MIDI_SUFFIXES
 from bridge.errors import CodecMismatchError, MidiFileError, ParameterError, SidlError, UnsupportedMeterError
-from bridge.tools import Loaded
+from bridge.tools import Loaded, load_for
 
 log = logging.getLogger("sidl.analysis.corpus")
 
-MIDI_SUFFIXES = (".mid", ".midi")
 MAX_LISTED_SKIPS = 50
 SKIP_REASONS = {"unsupported_meter": "in a meter the codec does not handle", "wrong_codec": "made for the other model",
                 "unreadable": "unreadable or without usable notes"}
@@ -90,7 +90,6 @@ def iter_encoded(engine: Any, files: list[Path], *, k: int | None = None, skippe
                  strict: bool = False) -> Iterator[EncodedFile]:
     """Read and encode each file (whole) for ``engine``; what it cannot use is counted in ``skipped``,
     or, with ``strict`` (a file the user named on its own), raised."""
-    from bridge.tools import load_for
 
     skipped = SkipCount() if skipped is None else skipped
     spb = engine.info.steps_per_bar

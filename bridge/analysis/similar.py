@@ -29,10 +29,11 @@ from typing import Any
 import numpy as np
 
 from bridge.analysis.corpus import EncodedFile, SkipCount, describe_skipped, iter_encoded, midi_files
-from bridge.codecs import Score, TempoMap, TimeSignature, save_score
+from bridge.codecs import Score, save_score
 from bridge.engine import Engine
 from bridge.errors import MidiFileError, ParameterError
 from bridge.geometry import CodeGeometry
+from bridge.tools import grid_score, load_for
 
 log = logging.getLogger("sidl.analysis.similar")
 
@@ -215,17 +216,12 @@ def section_score(engine: Engine, item: EncodedFile | Any, start_bar: int, bars:
     grid = item.grid[:, lo : lo + bars * spb]
     if grid.shape[1] < bars * spb:
         grid = np.pad(grid, ((0, 0), (0, bars * spb - grid.shape[1])))
-    bpm = item.score.tempo_map.bpm_at(lo / steps_per_beat)
-    tempo = TempoMap.constant(bpm)
-    if engine.info.codec_name == "drums":
-        return engine.codec.decode(grid, tempo_map=tempo)
-    return engine.codec.decode(grid, tempo_map=tempo, time_signatures=[TimeSignature(0.0, 4, 4)])
+    return grid_score(engine, grid, None, bpm=item.score.tempo_map.bpm_at(lo / steps_per_beat))
 
 
 def write_sections(engine: Engine, result: SimilarResult, out_dir: str | Path) -> list[Path]:
     """The query section and every match as MIDI files in ``out_dir``: ``query-bars-A-B.mid`` and
     ``NN-STEM-bars-A-B.mid`` (NN = rank)."""
-    from bridge.tools import load_for
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
