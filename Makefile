@@ -45,6 +45,7 @@ smoke-runtime:
 	$(RT_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(RT_VENV)/bin/python -m pip install --quiet ".[cpu,plot]"
 	! $(RT_VENV)/bin/python -c "import torch" 2>/dev/null
+	$(RT_VENV)/bin/python -c "import importlib.metadata as m, pathlib, sidl; top = m.distribution('sidl').read_text('top_level.txt').split(); assert top == ['sidl'], top; assert (pathlib.Path(sidl.__file__).parent / 'py.typed').is_file(), 'py.typed missing'"
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl generate a.mid --bars 4 --seed 1 && ../$(RT_VENV)/bin/sidl generate b.mid --bars 2 --seed 2
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl reconstruct a.mid r.mid --atoms 2 && ../$(RT_VENV)/bin/sidl denoise a.mid d.mid
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl interpolate a.mid b.mid i.mid --steps 3 && ../$(RT_VENV)/bin/sidl swap a.mid b.mid s.mid

@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from bridge import __version__, ops
-from bridge.engine import Engine
-from bridge.errors import ParameterError
+from sidl import __version__
+from sidl.bridge import ops
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def torch_step(checkpoint: str, coder: str, threads: int, bars: np.ndarray,
     if importlib.util.find_spec("torch") is None:
         return None
     try:
-        module = importlib.import_module("models.bench_torch")  # only present with sidl[train]
+        module = importlib.import_module("sidl.models.bench_torch")  # only present with sidl[train]
     except ImportError:
         return None
     step: Callable[[np.ndarray], np.ndarray] | None = module.torch_step(checkpoint, coder, threads, bars, amount)

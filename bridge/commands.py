@@ -10,8 +10,8 @@ import json
 import sys
 from typing import Any
 
-from bridge import tools
-from bridge.engine import Engine
+from sidl.bridge import tools
+from sidl.bridge.engine import Engine
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -66,14 +66,14 @@ def run_generate(args: argparse.Namespace) -> int:
 
 def run_bench(args: argparse.Namespace) -> int:
     if args.what == "live":
-        from bridge.live.bench_live import run_live_bench
+        from sidl.bridge.live.bench_live import run_live_bench
 
         report = run_live_bench(bars=args.bars, model=args.model)
         if args.out:
             with open(args.out, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(report, indent=2) + "\n")
         return _print(report)
-    from bridge.bench import run_engine_bench
+    from sidl.bridge.bench import run_engine_bench
 
     providers = tuple(args.provider.split(",")) if args.provider else None
     streams = tuple(int(s) for s in args.streams.split(","))
@@ -102,7 +102,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
 def run_ports(args: argparse.Namespace) -> int:
     """Ports per backend that works here (and why the others do not)."""
-    from bridge.live import ports
+    from sidl.bridge.live import ports
 
     report: dict[str, Any] = {}
     for backend in ("alsa", "jack", "coremidi", "winmm"):
@@ -124,14 +124,14 @@ def run_panic(args: argparse.Namespace) -> int:
     """Silence from outside: ask a running bridge over OSC, and/or flood a MIDI port with note-offs."""
     import socket
 
-    from bridge.live.osc_server import build_message
+    from sidl.bridge.live.osc_server import build_message
 
     done: dict[str, Any] = {}
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.sendto(build_message("/sidl/panic", []), (args.osc_host, args.osc_port))
     done["osc"] = f"/sidl/panic sent to udp://{args.osc_host}:{args.osc_port}"
     if args.port:
-        from bridge.live import ports
+        from sidl.bridge.live import ports
 
         backend = ports.choose_backend(args.backend)
         out = ports.open_output(backend, args.port, client="sidl-panic")

@@ -24,7 +24,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bridge.errors import DatasetError
+from sidl.bridge.errors import DatasetError
 
 log = logging.getLogger("sidl.dataset_index")
 

@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from bridge.codecs import codec_from_spec
-from bridge.errors import CodecMismatchError, ModelError, ParameterError
-from bridge.geometry import CodeGeometry
-from bridge.model_info import ModelInfo
-from bridge.pursuit import Pursuer, pursuit_patches
+from sidl.bridge.codecs import codec_from_spec
+from sidl.bridge.errors import CodecMismatchError, ModelError, ParameterError
+from sidl.bridge.geometry import CodeGeometry
+from sidl.bridge.model_info import ModelInfo
+from sidl.bridge.pursuit import Pursuer, pursuit_patches
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 
 def _positive_int(name: str, value: object) -> int:

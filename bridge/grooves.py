@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.codecs import Note, Score, TempoMap, TimeSignature
+from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature
 
 
 def generate_groove(bars: int = 4, seed: int = 7, bpm: float = 96.0) -> Score:

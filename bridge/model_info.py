@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bridge.errors import ModelError
+from sidl.bridge.errors import ModelError
 
 METADATA_PREFIX = "sidl."
 FORMAT = "sidl-onnx/1"

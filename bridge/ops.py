@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from bridge.errors import ParameterError
-from bridge.sparse import keep_ranked, topk_bar
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.sparse import keep_ranked, topk_bar
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import logging
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

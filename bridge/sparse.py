@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 AXES = ("atoms", "time", "bar")
 

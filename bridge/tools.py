@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from bridge import ops
-from bridge.codecs import DRUM_CLASSES, DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
-from bridge.engine import Engine
-from bridge.errors import CodecMismatchError, MidiFileError, ModelError, ParameterError
+from sidl.bridge import ops
+from sidl.bridge.codecs import DRUM_CLASSES, DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import CodecMismatchError, MidiFileError, ModelError, ParameterError
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from export.onnx_export import export_model, load_model
-    from export.tuning import atom_statistics, real_parity_windows, tune_denoise_amount
+    from sidl.export.onnx_export import export_model, load_model
+    from sidl.export.tuning import atom_statistics, real_parity_windows, tune_denoise_amount
 
     out = Path(args.out)
     if out.suffix == ".onnx":

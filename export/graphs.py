@@ -17,9 +17,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from bridge.errors import ParameterError
-from models.autoencoder import ConvWTAAutoencoder
-from models.refine import _adjoint, logit_gradient
+from sidl.bridge.errors import ParameterError
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.refine import _adjoint, logit_gradient
 
 
 def _kth_largest(values: Tensor, k: Tensor, dim: int) -> Tensor:

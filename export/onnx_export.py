@@ -21,15 +21,15 @@ import numpy as np
 import onnx
 import torch
 
-from bridge import __version__
-from bridge.codecs import get_codec
-from bridge.errors import ModelError
-from bridge.model_info import ModelInfo
-from export.graphs import DecoderGraph, EncoderGraph
-from models.autoencoder import HIDDEN_KERNEL, ConvWTAAutoencoder
-from models.card import DATA_CREDITS
-from models.checkpoint import MODEL_FILE, load_config, load_weights, resolve_model_dir
-from models.config import ModelConfig
+from sidl import __version__
+from sidl.bridge.codecs import get_codec
+from sidl.bridge.errors import ModelError
+from sidl.bridge.model_info import ModelInfo
+from sidl.export.graphs import DecoderGraph, EncoderGraph
+from sidl.models.autoencoder import HIDDEN_KERNEL, ConvWTAAutoencoder
+from sidl.models.card import DATA_CREDITS
+from sidl.models.checkpoint import MODEL_FILE, load_config, load_weights, resolve_model_dir
+from sidl.models.config import ModelConfig
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from bridge.codecs import get_codec
-from bridge.geometry import CodeGeometry
-from bridge.ops import AtomStats, denoise
-from models.autoencoder import ConvWTAAutoencoder
-from models.datasets import cut_windows, discover, encode_items
-from models.evaluate import load_eval_set
-from models.evaluation import drum_metrics, merge_scores
+from sidl.bridge.codecs import get_codec
+from sidl.bridge.geometry import CodeGeometry
+from sidl.bridge.ops import AtomStats, denoise
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.datasets import cut_windows, discover, encode_items
+from sidl.models.evaluate import load_eval_set
+from sidl.models.evaluation import drum_metrics, merge_scores
 
 log = logging.getLogger(__name__)
 

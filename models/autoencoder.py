@@ -30,12 +30,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from bridge.errors import CodecMismatchError, ParameterError
-from bridge.pursuit import Pursuer, pursuit_patches
-from models.config import ModelConfig
-from models.refine import refine_step
-from models.tcn import TemporalConvNet
-from models.wta import sparsify
+from sidl.bridge.errors import CodecMismatchError, ParameterError
+from sidl.bridge.pursuit import Pursuer, pursuit_patches
+from sidl.models.config import ModelConfig
+from sidl.models.refine import refine_step
+from sidl.models.tcn import TemporalConvNet
+from sidl.models.wta import sparsify
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from bridge import ops
-from models.evaluate import LoadedModel
+from sidl.bridge import ops
+from sidl.models.evaluate import LoadedModel
 
 log = logging.getLogger(__name__)
 

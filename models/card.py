@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from models.checkpoint import load_config
-from models.evaluate import format_table
+from sidl.models.checkpoint import load_config
+from sidl.models.evaluate import format_table
 
 DATA_CREDITS = {
     "drums": (
@@ -67,7 +67,7 @@ def write_card(model_dir: Path, *, title: str, summary: str, reproduce: list[str
     return path
 
 
-def main() -> None:  # pragma: no cover - a maintainer's tool: python -m models.card DIR TITLE REPORT.json
+def main() -> None:  # pragma: no cover - a maintainer's tool: python -m sidl.models.card DIR TITLE REPORT.json
     import sys
 
     model_dir, title, report_path = Path(sys.argv[1]), sys.argv[2], sys.argv[3]

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 
-from bridge.errors import ModelError
+from sidl.bridge.errors import ModelError
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 MODEL_FILE = "model.safetensors"

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -18,7 +18,7 @@ def default_config_path(codec: str) -> Path:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from models.train import TrainConfig, train
+    from sidl.models.train import TrainConfig, train
 
     config = TrainConfig.load(args.config or default_config_path(args.codec))
     if config.codec != args.codec:
@@ -34,7 +34,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from models.evaluate import evaluate, format_table
+    from sidl.models.evaluate import evaluate, format_table
 
     try:
         budgets = [int(b) for b in str(args.budgets).split(",") if b.strip()]
@@ -54,7 +54,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from models.demo import run_demo as demo
+    from sidl.models.demo import run_demo as demo
 
     if args.bars < 1:
         raise ParameterError(f"--bars must be at least 1, got {args.bars}")

@@ -11,7 +11,7 @@ import logging
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from bridge.codecs import load_score
+from sidl.bridge.codecs import load_score
 
 # File discovery (splits, labels) is torch-free and lives in bridge.dataset_index; re-exported here
-# under the same names so training and evaluation keep importing it from models.datasets.
-from bridge.dataset_index import (
+# under the same names so training and evaluation keep importing it from sidl.models.datasets.
+from sidl.bridge.dataset_index import (
     MIDI_SUFFIXES,
     VALIDATION_SHARE,
     MidiItem,
@@ -32,8 +32,8 @@ from bridge.dataset_index import (
     discover,
     stable_fraction,
 )
-from bridge.errors import DatasetError, MidiFileError, UnsupportedMeterError
-from models.evaluation.metrics import step_seconds
+from sidl.bridge.errors import DatasetError, MidiFileError, UnsupportedMeterError
+from sidl.models.evaluation.metrics import step_seconds
 
 __all__ = [
     "MIDI_SUFFIXES", "VALIDATION_SHARE", "EncodedSet", "MidiItem", "cut_windows", "discover", "encode_items",

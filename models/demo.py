@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bridge.codecs import DrumCodec, save_score
-from bridge.grooves import generate_groove
-from models.evaluate import LoadedModel
-from models.evaluation import corrupt_drums, drum_metrics, step_seconds
+from sidl.bridge.codecs import DrumCodec, save_score
+from sidl.bridge.grooves import generate_groove
+from sidl.models.evaluate import LoadedModel
+from sidl.models.evaluation import corrupt_drums, drum_metrics, step_seconds
 
 
 @dataclass

@@ -26,13 +26,13 @@ from typing import Any, Protocol
 import numpy as np
 import torch
 
-from bridge.codecs import get_codec, load_score
-from bridge.errors import MidiFileError, ParameterError, UnsupportedMeterError
-from models.autoencoder import ConvWTAAutoencoder
-from models.checkpoint import SHIPPED_DIR, load_config, load_weights, resolve_model_dir
-from models.config import ModelConfig
-from models.datasets import discover, encode_items
-from models.evaluation import (
+from sidl.bridge.codecs import get_codec, load_score
+from sidl.bridge.errors import MidiFileError, ParameterError, UnsupportedMeterError
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.checkpoint import SHIPPED_DIR, load_config, load_weights, resolve_model_dir
+from sidl.models.config import ModelConfig
+from sidl.models.datasets import discover, encode_items
+from sidl.models.evaluation import (
     GridSnapBaseline,
     IdentityBaseline,
     PatchDictionaryBaseline,

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from bridge.codecs import PianoCodec, load_score
-from bridge.errors import MidiFileError
-from models.datasets import discover
+from sidl.bridge.codecs import PianoCodec, load_score
+from sidl.bridge.errors import MidiFileError
+from sidl.models.datasets import discover
 
 TOLERANCE_S = 0.05
 

@@ -17,8 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from bridge.errors import ParameterError
-from models.autoencoder import activate_logits
+from sidl.bridge.errors import ParameterError
+from sidl.models.autoencoder import activate_logits
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from models.wta import sparsify
+from sidl.models.wta import sparsify
 
 
 def logit_gradient(model: torch.nn.Module, logits: Tensor, x: Tensor) -> Tensor:

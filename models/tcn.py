@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

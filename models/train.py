@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from bridge import __version__
-from bridge.codecs import get_codec
-from bridge.errors import ParameterError
-from models.autoencoder import ConvWTAAutoencoder
-from models.checkpoint import CONFIG_FILE, load_train_state, load_weights, save_model, save_train_state
-from models.config import KSchedule, ModelConfig
-from models.datasets import cut_windows, discover, encode_items
-from models.losses import get_loss
+from sidl import __version__
+from sidl.bridge.codecs import get_codec
+from sidl.bridge.errors import ParameterError
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.checkpoint import CONFIG_FILE, load_train_state, load_weights, save_model, save_train_state
+from sidl.models.config import KSchedule, ModelConfig
+from sidl.models.datasets import cut_windows, discover, encode_items
+from sidl.models.losses import get_loss
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import logging
 import torch
 from torch import Tensor
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

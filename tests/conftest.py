@@ -31,8 +31,8 @@ def piano_dir() -> Path:
 
 def write_gmd_like(root: Path, n_train: int = 6, n_val: int = 2, bars: int = 4) -> Path:
     """A tiny dataset in the GMD layout (info.csv with a split column), made of generated grooves."""
-    from bridge.codecs import save_score
-    from models.demo import generate_groove
+    from sidl.bridge.codecs import save_score
+    from sidl.models.demo import generate_groove
 
     root.mkdir(parents=True, exist_ok=True)
     rows = []

@@ -1,4 +1,4 @@
-"""`bridge` is what performers install: it must never import torch (nor models/export)."""
+"""`sidl.bridge` is what performers install: it must never import torch (nor sidl.models/sidl.export)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 def test_every_bridge_module_imports_without_torch() -> None:
     result = _run("""
         import importlib, pkgutil, sys
-        import bridge
-        names = [m.name for m in pkgutil.walk_packages(bridge.__path__, "bridge.") if m.name != "bridge.__main__"]
+        import sidl.bridge
+        names = [m.name for m in pkgutil.walk_packages(sidl.bridge.__path__, "sidl.bridge.")]
         for name in names:
             importlib.import_module(name)
-        heavy = sorted(m for m in ("torch", "models", "export", "sklearn", "matplotlib") if m in sys.modules)
+        heavy = sorted(m for m in ("torch", "sidl.models", "sidl.export", "sklearn", "matplotlib") if m in sys.modules)
         print(len(names), heavy)
     """)
     assert result.returncode == 0, result.stderr
@@ -34,7 +34,7 @@ def test_every_bridge_module_imports_without_torch() -> None:
 def test_help_is_fast_and_imports_neither_torch_nor_onnxruntime() -> None:
     result = _run("""
         import contextlib, io, sys
-        from bridge.cli import main
+        from sidl.cli import main
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             try:
@@ -48,7 +48,7 @@ def test_help_is_fast_and_imports_neither_torch_nor_onnxruntime() -> None:
 
 
 def test_console_script_reports_errors_cleanly(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "bridge", "eval", "--model", str(tmp_path / "nope"),
+    result = subprocess.run([sys.executable, "-m", "sidl", "eval", "--model", str(tmp_path / "nope"),
                              "--data", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert "nope" in result.stderr and "Traceback" not in result.stderr

@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from bridge.codecs import save_score
-from bridge.engine import Engine
-from bridge.errors import MidiFileError, ModelError, ParameterError
-from bridge.ops import AtomStats
-from bridge.tools import code_bars, grid_score
+from sidl.bridge.codecs import save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
+from sidl.bridge.ops import AtomStats
+from sidl.bridge.tools import code_bars, grid_score
 
 log = logging.getLogger("sidl.analysis.atoms")
 
@@ -68,7 +68,7 @@ def atom_usage(engine: Engine, *, data: str | Path | None = None, split: str | N
 
 def measure_usage(engine: Engine, data: str | Path, *, split: str | None = None, k: int | None = None) -> AtomUsage:
     """Frequency and strength of every atom in the codes of the files of ``data``."""
-    from bridge.analysis.corpus import SkipCount, iter_encoded, midi_files
+    from sidl.bridge.analysis.corpus import SkipCount, iter_encoded, midi_files
 
     files = midi_files(data, split)
     skipped = SkipCount()
@@ -144,7 +144,7 @@ def ranked_atoms(engine: Engine, usage: AtomUsage, top: int) -> list[RankedAtom]
 
 def describe_grid(engine: Engine, grid: np.ndarray, threshold: float = 0.5) -> str:
     """What a grid plays, in words: ``kick×2 snare×2 closed_hihat×8`` / ``D4 F#4`` (onsets)."""
-    from bridge.analysis.plotting import drum_names, note_name
+    from sidl.bridge.analysis.plotting import drum_names, note_name
 
     third = engine.info.in_channels // 3
     played = grid[:third] > threshold
@@ -165,7 +165,7 @@ def describe_grid(engine: Engine, grid: np.ndarray, threshold: float = 0.5) -> s
 # ------------------------------------------------------------------------------------------ pictures
 def plot_atoms(engine: Engine, atoms: list[RankedAtom], out: str | Path, *, usage_source: str, cols: int = 8) -> Path:
     """A grid of small pictures, most used first, titled with rank, atom id and usage."""
-    from bridge.analysis import plotting
+    from sidl.bridge.analysis import plotting
 
     if not atoms:
         raise ParameterError("no atoms to draw")

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from bridge.engine import Engine
-from bridge.errors import ParameterError
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger("sidl.analysis.code")
 
@@ -96,8 +96,8 @@ def code_view(engine: Engine, path: str | Path, *, bars: str | None = None, k: i
               top: int | None = None) -> CodeView:
     """The code of ``path`` over the bars ``bars`` (see :func:`parse_bars`) at ``k`` atoms per bar
     (default: the model's), showing every active atom or the ``top`` with the most activation."""
-    from bridge.analysis.similar import section_columns
-    from bridge.tools import load_for
+    from sidl.bridge.analysis.similar import section_columns
+    from sidl.bridge.tools import load_for
 
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ParameterError(f"--top must be an integer >= 1, got {top!r}")
@@ -143,7 +143,7 @@ def _bar_ticks(ax: Any, first: int, end: int) -> None:
 
 def plot_code_view(engine: Engine, view: CodeView, out: str | Path) -> Path:
     """The view as a PNG (see :func:`draw_code_view`)."""
-    from bridge.analysis import plotting
+    from sidl.bridge.analysis import plotting
 
     return plotting.save_figure(draw_code_view(engine, view), out, dpi=100)
 
@@ -151,7 +151,7 @@ def plot_code_view(engine: Engine, view: CodeView, out: str | Path) -> Path:
 def draw_code_view(engine: Engine, view: CodeView) -> Any:
     """A matplotlib figure of three panels sharing the time axis: the code (one row per shown atom,
     labelled by id), the input and the reconstruction."""
-    from bridge.analysis import plotting
+    from sidl.bridge.analysis import plotting
 
     plt = plotting.pyplot()
     drums = engine.info.codec_name == "drums"

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from bridge.dataset_index import MIDI_SUFFIXES
-from bridge.errors import CodecMismatchError, MidiFileError, ParameterError, SidlError, UnsupportedMeterError
-from bridge.tools import Loaded, load_for
+from sidl.bridge.dataset_index import MIDI_SUFFIXES
+from sidl.bridge.errors import CodecMismatchError, MidiFileError, ParameterError, SidlError, UnsupportedMeterError
+from sidl.bridge.tools import Loaded, load_for
 
 log = logging.getLogger("sidl.analysis.corpus")
 
@@ -31,7 +31,7 @@ def midi_files(folder: str | Path, split: str | None = None) -> list[Path]:
     """The MIDI files of ``folder``: a folder of ``.mid``/``.midi`` files (searched recursively), a
     dataset folder (GMD ``info.csv``, piano ``metadata.csv``; ``split`` picks ``train`` or
     ``validation``) or a CSV file listing them; sorted; an error if there is none."""
-    from bridge.dataset_index import index
+    from sidl.bridge.dataset_index import index
 
     root = Path(folder)
     if not root.exists():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 FEATURES = ("activity", "histogram")
 PIANO_KEYS = 88

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bridge.codecs import DRUM_CLASS_NAMES
+from sidl.bridge.codecs import DRUM_CLASS_NAMES
 
 log = logging.getLogger("sidl.analysis.plot")
 

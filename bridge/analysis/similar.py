@@ -28,12 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from bridge.analysis.corpus import EncodedFile, SkipCount, describe_skipped, iter_encoded, midi_files
-from bridge.codecs import Score, save_score
-from bridge.engine import Engine
-from bridge.errors import MidiFileError, ParameterError
-from bridge.geometry import CodeGeometry
-from bridge.tools import grid_score, load_for
+from sidl.bridge.analysis.corpus import EncodedFile, SkipCount, describe_skipped, iter_encoded, midi_files
+from sidl.bridge.codecs import Score, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import MidiFileError, ParameterError
+from sidl.bridge.geometry import CodeGeometry
+from sidl.bridge.tools import grid_score, load_for
 
 log = logging.getLogger("sidl.analysis.similar")
 

@@ -27,13 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from bridge import dataset_index
-from bridge.analysis import features as feats
-from bridge.analysis import style_metrics
-from bridge.analysis.corpus import SkipCount, iter_encoded
-from bridge.analysis.style_map import UNLABELLED, draw_map
-from bridge.analysis.style_report import format_report
-from bridge.errors import DatasetError, ParameterError
+from sidl.bridge import dataset_index
+from sidl.bridge.analysis import features as feats
+from sidl.bridge.analysis import style_metrics
+from sidl.bridge.analysis.corpus import SkipCount, iter_encoded
+from sidl.bridge.analysis.style_map import UNLABELLED, draw_map
+from sidl.bridge.analysis.style_report import format_report
+from sidl.bridge.errors import DatasetError, ParameterError
 
 log = logging.getLogger("sidl.analysis.style")
 
@@ -120,7 +120,7 @@ def style_features(data: str | Path, *, model: Any = "drums", label: str | None 
                    split: str = "all", max_files: int | None = None, provider: str = "auto") -> StyleResult:
     """Index ``data``, encode every file whole with ``model`` (a name, folder or loaded Engine) and
     compute each piece's model feature and baseline feature. Skipped files are counted by reason."""
-    from bridge.engine import Engine  # onnxruntime: only when a model is needed
+    from sidl.bridge.engine import Engine  # onnxruntime: only when a model is needed
 
     if feature not in feats.FEATURES:
         raise ParameterError(f"feature must be one of {', '.join(feats.FEATURES)}, got {feature!r}")

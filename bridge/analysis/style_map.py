@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bridge.analysis import style_metrics
-from bridge.errors import ParameterError
+from sidl.bridge.analysis import style_metrics
+from sidl.bridge.errors import ParameterError
 
 if TYPE_CHECKING:
-    from bridge.analysis.style import StyleResult
+    from sidl.bridge.analysis.style import StyleResult
 
 UNLABELLED = "(no label)"  # pieces without a label: drawn grey, left out of the metrics
 
@@ -56,7 +56,7 @@ def project(x: np.ndarray, method: str = "pca", *, seed: int = 0) -> tuple[np.nd
 
 def _colours(names: list[str]) -> dict[str, tuple[Any, str]]:
     """A (colour, marker) per label: tab20 colours, then cycled with other markers; grey for unlabelled."""
-    from bridge.analysis.plotting import pyplot
+    from sidl.bridge.analysis.plotting import pyplot
 
     plt = pyplot()
     if len(names) > 10:  # tab20's strong shades first, then its light ones, so neighbours differ
@@ -77,7 +77,7 @@ def _colours(names: list[str]) -> dict[str, tuple[Any, str]]:
 def draw_map(result: StyleResult, out: str | Path, *, projection: str = "pca",
              measured: dict[str, style_metrics.StyleMetrics] | None = None) -> tuple[Path, dict[str, Any]]:
     """Two panels, the model feature and the baseline, each projected to 2-D and coloured by label."""
-    from bridge.analysis.plotting import pyplot, save_figure
+    from sidl.bridge.analysis.plotting import pyplot, save_figure
 
     plt = pyplot()
     rep = result.report

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 MIN_ITEMS = 5
 

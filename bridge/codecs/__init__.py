@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bridge.codecs.drum_maps import (
+from sidl.bridge.codecs.drum_maps import (
     ABLETON_DRUM_RACK_MAP,
     DRUM_CLASS_NAMES,
     DRUM_CLASSES,
@@ -22,9 +22,9 @@ from bridge.codecs.drum_maps import (
     get_drum_map,
     load_drum_map,
 )
-from bridge.codecs.drums import DrumCodec, DrumGrid
-from bridge.codecs.piano import PianoCodec, PianoGrid
-from bridge.codecs.score import (
+from sidl.bridge.codecs.drums import DrumCodec, DrumGrid
+from sidl.bridge.codecs.piano import PianoCodec, PianoGrid
+from sidl.bridge.codecs.score import (
     Note,
     PedalSpan,
     Score,
@@ -33,7 +33,7 @@ from bridge.codecs.score import (
     load_score,
     save_score,
 )
-from bridge.errors import CodecMismatchError, ParameterError
+from sidl.bridge.errors import CodecMismatchError, ParameterError
 
 __all__ = [
     "ABLETON_DRUM_RACK_MAP",

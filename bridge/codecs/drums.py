@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from bridge.codecs.drum_maps import (
+from sidl.bridge.codecs.drum_maps import (
     DRUM_CLASS_NAMES,
     DRUM_CLASSES,
     GM_DRUM_MAP,
@@ -28,8 +28,8 @@ from bridge.codecs.drum_maps import (
     DrumClass,
     DrumMap,
 )
-from bridge.codecs.score import DRUM_CHANNEL, Note, Score, TempoMap, TimeSignature
-from bridge.errors import CodecMismatchError, ParameterError, UnsupportedMeterError
+from sidl.bridge.codecs.score import DRUM_CHANNEL, Note, Score, TempoMap, TimeSignature
+from sidl.bridge.errors import CodecMismatchError, ParameterError, UnsupportedMeterError
 
 log = logging.getLogger(__name__)
 

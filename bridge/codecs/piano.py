@@ -24,9 +24,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from bridge.codecs.drums import _check_grid, _check_n_steps, _check_threshold
-from bridge.codecs.score import Note, PedalSpan, Score, TempoMap, TimeSignature
-from bridge.errors import ParameterError
+from sidl.bridge.codecs.drums import _check_grid, _check_n_steps, _check_threshold
+from sidl.bridge.codecs.score import Note, PedalSpan, Score, TempoMap, TimeSignature
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

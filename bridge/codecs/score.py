@@ -16,7 +16,7 @@ from pathlib import Path
 
 import mido
 
-from bridge.errors import MidiFileError
+from sidl.bridge.errors import MidiFileError
 
 log = logging.getLogger(__name__)
 

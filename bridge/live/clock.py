@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

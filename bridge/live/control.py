@@ -7,11 +7,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bridge.errors import ParameterError
-from bridge.live.clock import HostClock, InternalClock, LinkClock
-from bridge.live.daemon import BarReport, LiveBridge
-from bridge.live.osc_server import OscReceiver
-from bridge.live.osc_table import BY_PATH, PREFIX
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock
+from sidl.bridge.live.daemon import BarReport, LiveBridge
+from sidl.bridge.live.osc_server import OscReceiver
+from sidl.bridge.live.osc_table import BY_PATH, PREFIX
 
 log = logging.getLogger("sidl.osc")
 

@@ -37,14 +37,14 @@ from typing import Any
 
 import numpy as np
 
-from bridge import ops
-from bridge.codecs import DrumCodec, DrumMap
-from bridge.engine import Engine
-from bridge.errors import ParameterError
-from bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
-from bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
-from bridge.live.quantizer import RollingQuantizer
-from bridge.live.scheduler import Scheduler
+from sidl.bridge import ops
+from sidl.bridge.codecs import DrumCodec, DrumMap
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
+from sidl.bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
+from sidl.bridge.live.quantizer import RollingQuantizer
+from sidl.bridge.live.scheduler import Scheduler
 
 log = logging.getLogger("sidl.live")
 
@@ -148,8 +148,8 @@ class LiveBridge:
     def _input_rows(self, drum_map: DrumMap | None) -> Callable[[int], int | None]:
         """Input pitch → row of the hit/onset group of the grid (None: not a pitch the model knows)."""
         if isinstance(self.engine.codec, DrumCodec):
-            from bridge.codecs import DRUM_CLASS_NAMES
-            from bridge.codecs.drum_maps import GROOVAE_INPUT_MAP
+            from sidl.bridge.codecs import DRUM_CLASS_NAMES
+            from sidl.bridge.codecs.drum_maps import GROOVAE_INPUT_MAP
 
             table = GROOVAE_INPUT_MAP if drum_map is None else drum_map.input
             rows = {p: DRUM_CLASS_NAMES.index(c) for p, c in table.items()}

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bridge.codecs import Note, Score, TempoMap, TimeSignature, save_score
-from bridge.grooves import generate_groove
-from bridge.live.daemon import LiveBridge
+from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature, save_score
+from sidl.bridge.grooves import generate_groove
+from sidl.bridge.live.daemon import LiveBridge
 
 log = logging.getLogger("sidl.live.demo")
 

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from typing import Any
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from bridge.errors import ParameterError, SidlError
-from bridge.live.osc_table import DEFAULT_HOST, DEFAULT_PORT, PREFIX, validate
+from sidl.bridge.errors import ParameterError, SidlError
+from sidl.bridge.live.osc_table import DEFAULT_HOST, DEFAULT_PORT, PREFIX, validate
 
 log = logging.getLogger("sidl.osc.in")
 

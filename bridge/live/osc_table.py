@@ -1,5 +1,5 @@
 """The OSC address table: the single source of truth for every client (Max, Max for Live, Pd,
-control surfaces) and for ``docs/osc.md``, which is generated from it (``python -m bridge.live.osc_table``).
+control surfaces) and for ``docs/osc.md``, which is generated from it (``python -m sidl.bridge.live.osc_table``).
 
 Each :class:`Address` names its arguments with a type and, for numbers, a range; :func:`validate`
 checks an incoming message against the table and clamps numbers into range, returning the values and
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 PREFIX = "/sidl"
 DEFAULT_HOST = "127.0.0.1"  # never all interfaces unless asked
@@ -135,7 +135,7 @@ def validate(path: str, args: Sequence[Any]) -> tuple[list[Any], list[str]]:
 def markdown() -> str:
     """``docs/osc.md``: the table as a document."""
     lines = ["# sidl OSC address table", "",
-             "Generated from `bridge/live/osc_table.py` (`python -m bridge.live.osc_table > docs/osc.md`); "
+             "Generated from `bridge/live/osc_table.py` (`python -m sidl.bridge.live.osc_table > docs/osc.md`); "
              f"do not edit by hand. The bridge listens on UDP {DEFAULT_HOST}:{DEFAULT_PORT} by default. Numbers out of range "
              "are clamped and reported on `/sidl/error`; malformed messages are refused with a reason there.", ""]
     for direction, title in (("in", "Client → bridge"), ("out", "Bridge → client (feedback)")):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bridge.errors import SidlError
+from sidl.bridge.errors import SidlError
 
 log = logging.getLogger("sidl.midi")
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bridge.codecs import DrumCodec, DrumMap, Note, Score, TempoMap, TimeSignature
-from bridge.errors import ParameterError
+from sidl.bridge.codecs import DrumCodec, DrumMap, Note, Score, TempoMap, TimeSignature
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

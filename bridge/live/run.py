@@ -10,14 +10,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bridge.codecs import get_drum_map
-from bridge.engine import Engine
-from bridge.errors import ParameterError
-from bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
-from bridge.live.control import Controller
-from bridge.live.daemon import LiveBridge
-from bridge.live.osc_server import OscReceiver
-from bridge.live.ports import (
+from sidl.bridge.codecs import get_drum_map
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
+from sidl.bridge.live.control import Controller
+from sidl.bridge.live.daemon import LiveBridge
+from sidl.bridge.live.osc_server import OscReceiver
+from sidl.bridge.live.ports import (
     OpenPort,
     PortError,
     PortWatch,
@@ -26,8 +26,8 @@ from bridge.live.ports import (
     open_output,
     start_jack_dummy,
 )
-from bridge.live.session import SETTINGS as SESSION_SETTINGS
-from bridge.live.session import load_session, save_session, scenes_from
+from sidl.bridge.live.session import SETTINGS as SESSION_SETTINGS
+from sidl.bridge.live.session import load_session, save_session, scenes_from
 
 log = logging.getLogger("sidl.live")
 
@@ -62,7 +62,7 @@ def build(args: argparse.Namespace) -> tuple[LiveBridge, OscReceiver, list[Any],
     bridge = LiveBridge(engine, send, clock=clock, input_channel=args.channel, drum_map_in=drum_in,
                         drum_map_out=drum_out)
     if args.demo:
-        from bridge.live.demo import DemoFeed
+        from sidl.bridge.live.demo import DemoFeed
 
         demo.append(DemoFeed(bridge))
         args.demo_feed = demo[0]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from bridge.live.ledger import NoteLedger, ShortMessage
+from sidl.bridge.live.ledger import NoteLedger, ShortMessage
 
 log = logging.getLogger("sidl.midi.out")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bridge.errors import ParameterError
+from sidl.bridge.errors import ParameterError
 
 SETTINGS = ("model", "mode", "clock", "bpm", "backend", "input", "out", "channel", "drum_map_in", "drum_map_out",
             "provider", "osc_host", "osc_port", "osc_allow", "feedback", "denoise")

@@ -10,9 +10,9 @@ Public API (re-exported here):
   :class:`PatchDictionaryBaseline`.
 """
 
-from models.evaluation.baselines import GridSnapBaseline, IdentityBaseline, PatchDictionaryBaseline
-from models.evaluation.corruption import DRUM_CLASS_PITCHES, corrupt_drums, corrupt_grid, stable_seed
-from models.evaluation.metrics import (
+from sidl.models.evaluation.baselines import GridSnapBaseline, IdentityBaseline, PatchDictionaryBaseline
+from sidl.models.evaluation.corruption import DRUM_CLASS_PITCHES, corrupt_drums, corrupt_grid, stable_seed
+from sidl.models.evaluation.metrics import (
     DRUM_CLASS_NAMES,
     DrumScores,
     PianoScores,

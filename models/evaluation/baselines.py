@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.decomposition import MiniBatchDictionaryLearning, sparse_encode
 from sklearn.exceptions import ConvergenceWarning
 
-from bridge.errors import CodecMismatchError, ModelError, ParameterError
+from sidl.bridge.errors import CodecMismatchError, ModelError, ParameterError
 
 log = logging.getLogger(__name__)
 

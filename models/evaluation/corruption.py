@@ -20,9 +20,9 @@ from collections import Counter
 
 import numpy as np
 
-from bridge.codecs.drum_maps import DRUM_CLASSES
-from bridge.codecs.score import DRUM_CHANNEL, Note, Score, TempoMap, TimeSignature
-from bridge.errors import ParameterError
+from sidl.bridge.codecs.drum_maps import DRUM_CLASSES
+from sidl.bridge.codecs.score import DRUM_CHANNEL, Note, Score, TempoMap, TimeSignature
+from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 

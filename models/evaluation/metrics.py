@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bridge.codecs.drum_maps import DRUM_CLASS_NAMES
-from bridge.codecs.score import TempoMap
-from bridge.errors import CodecMismatchError, ParameterError
+from sidl.bridge.codecs.drum_maps import DRUM_CLASS_NAMES
+from sidl.bridge.codecs.score import TempoMap
+from sidl.bridge.errors import CodecMismatchError, ParameterError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.engine import Engine
+from sidl.bridge.engine import Engine
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge.analysis import atoms as atoms_mod
-from bridge.cli import main
-from bridge.codecs import load_score, save_score
-from bridge.engine import Engine
-from bridge.errors import ModelError, ParameterError
-from bridge.grooves import generate_groove
-from bridge.ops import AtomStats
+from sidl.bridge.analysis import atoms as atoms_mod
+from sidl.cli import main
+from sidl.bridge.codecs import load_score, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ModelError, ParameterError
+from sidl.bridge.grooves import generate_groove
+from sidl.bridge.ops import AtomStats
 
 
 def assert_picture(path: Path, *, min_px: tuple[int, int], max_px: tuple[int, int]) -> np.ndarray:

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge.analysis import code_view as cv
-from bridge.analysis import plotting
-from bridge.cli import main
-from bridge.codecs import Note, Score, TempoMap, TimeSignature, save_score
-from bridge.engine import Engine
-from bridge.errors import MidiFileError, ParameterError
-from bridge.grooves import generate_groove
+from sidl.bridge.analysis import code_view as cv
+from sidl.bridge.analysis import plotting
+from sidl.cli import main
+from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import MidiFileError, ParameterError
+from sidl.bridge.grooves import generate_groove
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge.analysis import similar
-from bridge.cli import main
-from bridge.codecs import DrumCodec, Note, PianoCodec, Score, TempoMap, TimeSignature, load_score, save_score
-from bridge.engine import Engine
-from bridge.errors import CodecMismatchError, MidiFileError, ParameterError
-from bridge.grooves import generate_groove
+from sidl.bridge.analysis import similar
+from sidl.cli import main
+from sidl.bridge.codecs import DrumCodec, Note, PianoCodec, Score, TempoMap, TimeSignature, load_score, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import CodecMismatchError, MidiFileError, ParameterError
+from sidl.bridge.grooves import generate_groove
 
 
 def piano_piece(bars: int, seed: int) -> Score:

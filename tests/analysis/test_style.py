@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge import dataset_index
-from bridge.analysis import features as feats
-from bridge.analysis import style, style_map
-from bridge.cli import main
-from bridge.codecs import Note, Score, TimeSignature, save_score
-from bridge.engine import Engine
-from bridge.errors import DatasetError, ParameterError
-from bridge.grooves import generate_groove
+from sidl.bridge import dataset_index
+from sidl.bridge.analysis import features as feats
+from sidl.bridge.analysis import style, style_map
+from sidl.cli import main
+from sidl.bridge.codecs import Note, Score, TimeSignature, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import DatasetError, ParameterError
+from sidl.bridge.grooves import generate_groove
 from tests.conftest import write_gmd_like
 
 
@@ -102,7 +102,7 @@ def test_index_layouts_and_labels(tmp_path: Path) -> None:
 
 
 def test_models_datasets_reexports_the_moved_discovery() -> None:
-    from models import datasets
+    from sidl.models import datasets
 
     for name in ("MidiItem", "stable_fraction", "_derived_split", "discover", "_from_csv", "VALIDATION_SHARE"):
         assert getattr(datasets, name) is getattr(dataset_index, name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridge.analysis import style_metrics as sm
-from bridge.errors import ParameterError
+from sidl.bridge.analysis import style_metrics as sm
+from sidl.bridge.errors import ParameterError
 
 
 def _clusters(n_per: int = 10, dims: int = 16, seed: int = 0) -> tuple[np.ndarray, list[str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridge.errors import ParameterError
-from bridge.live.clock import CLOCK, CONTINUE, SONG_POSITION, START, STOP, InternalClock, MidiClock
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.clock import CLOCK, CONTINUE, SONG_POSITION, START, STOP, InternalClock, MidiClock
 
 
 class FakeTime:
@@ -85,7 +85,7 @@ def test_clock_loss_is_detected() -> None:
 
 
 def test_host_clock_follows_transport_reports() -> None:
-    from bridge.live.clock import HostClock
+    from sidl.bridge.live.clock import HostClock
 
     now = FakeTime()
     clock = HostClock(now=now)
@@ -105,7 +105,7 @@ def test_host_clock_follows_transport_reports() -> None:
 
 def test_link_clock_follows_the_session() -> None:
     pytest.importorskip("aalink")
-    from bridge.live.clock import LinkClock
+    from sidl.bridge.live.clock import LinkClock
 
     clock = LinkClock(100.0)
     try:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bridge.codecs import (
+from sidl.bridge.codecs import (
     ABLETON_DRUM_RACK_MAP,
     DRUM_CLASS_NAMES,
     DRUM_CLASSES,
@@ -34,9 +34,9 @@ from bridge.codecs import (
     load_score,
     save_score,
 )
-from bridge.codecs.drum_maps import load_drum_map
-from bridge.codecs.drums import hits, offsets, velocities
-from bridge.errors import CodecMismatchError, ParameterError, UnsupportedMeterError
+from sidl.bridge.codecs.drum_maps import load_drum_map
+from sidl.bridge.codecs.drums import hits, offsets, velocities
+from sidl.bridge.errors import CodecMismatchError, ParameterError, UnsupportedMeterError
 
 TPB = 480
 TICKS_PER_STEP = TPB // 4

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from bridge.errors import ParameterError
-from bridge.live.ledger import NoteLedger, ShortMessage
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.ledger import NoteLedger, ShortMessage
 
 
 def test_every_note_on_gets_its_note_off_then_resets() -> None:

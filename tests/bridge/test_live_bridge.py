@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.engine import Engine
-from bridge.errors import ParameterError
-from bridge.live.clock import InternalClock
-from bridge.live.control import Controller
-from bridge.live.daemon import LiveBridge
-from bridge.live.ledger import ShortMessage
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.clock import InternalClock
+from sidl.bridge.live.control import Controller
+from sidl.bridge.live.daemon import LiveBridge
+from sidl.bridge.live.ledger import ShortMessage
 
 
 class FakeTime:
@@ -160,7 +160,7 @@ def test_generate_mode_needs_no_input_and_is_reproducible(engine: Engine) -> Non
 
 
 def test_host_transport_over_osc_drives_a_host_clock(engine: Engine) -> None:
-    from bridge.live.clock import HostClock
+    from sidl.bridge.live.clock import HostClock
 
     now, sent = FakeTime(), []
     bridge = LiveBridge(engine, sent.append, clock=HostClock(now=now), now=now)
@@ -199,7 +199,7 @@ def test_bad_midi_bytes_never_stop_the_input(engine: Engine, caplog: pytest.LogC
 
 
 def test_clock_source_switches_at_the_loops_next_turn_and_releases_what_sounds(engine: Engine) -> None:
-    from bridge.live.clock import HostClock
+    from sidl.bridge.live.clock import HostClock
 
     bridge, now, sent = make(engine)
     made: list[str] = []

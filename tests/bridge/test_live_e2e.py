@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 def _start_bridge(*flags: str) -> subprocess.Popen[str]:
     """``sidl run --backend jack`` with ``flags`` as its own process, as a performer starts it."""
-    return subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", *flags],
+    return subprocess.Popen([sys.executable, "-m", "sidl", "run", "--backend", "jack", *flags],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
@@ -136,7 +136,7 @@ def test_sidl_panic_reaches_a_running_bridge_over_osc(jack_server: object) -> No
         _wait_ready(proc)
         listener = _listener("panic-listener", heard)
         time.sleep(0.2)
-        done = subprocess.run([sys.executable, "-m", "bridge", "panic", "--osc-port", str(osc_port)],
+        done = subprocess.run([sys.executable, "-m", "sidl", "panic", "--osc-port", str(osc_port)],
                               capture_output=True, text=True, timeout=30)
         assert done.returncode == 0 and "/sidl/panic sent" in done.stdout
         deadline = time.time() + 3
@@ -150,7 +150,7 @@ def test_sidl_panic_reaches_a_running_bridge_over_osc(jack_server: object) -> No
 
 
 def test_demo_plays_a_generated_groove_and_writes_both_sides(jack_server: object, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bridge.codecs import load_score
+    from sidl.bridge.codecs import load_score
 
     proc = _start_bridge("--bpm", "240", "--osc-port", str(_free_port()), "--demo", str(tmp_path), "--seconds", "5")
     out, err = proc.communicate(timeout=60)
@@ -219,7 +219,7 @@ def test_filter_mode_drops_injected_spurious_hits(jack_server: object) -> None:
 def _osc(port: int, path: str, args: list[object], reply: bool = False) -> dict[str, object] | None:
     from pythonosc.osc_message import OscMessage
 
-    from bridge.live.osc_server import build_message
+    from sidl.bridge.live.osc_server import build_message
 
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(2.0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.codecs import DrumCodec, Note, PianoCodec, Score, TempoMap, TimeSignature, get_drum_map
-from bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
-from bridge.live.quantizer import RollingQuantizer
+from sidl.bridge.codecs import DrumCodec, Note, PianoCodec, Score, TempoMap, TimeSignature, get_drum_map
+from sidl.bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
+from sidl.bridge.live.quantizer import RollingQuantizer
 
 
 def test_running_status_sysex_and_realtime_bytes_do_not_break_parsing() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridge import ops
-from bridge.errors import ParameterError
-from bridge.geometry import CodeGeometry
-from bridge.sparse import active_per_bar, topk_bar
+from sidl.bridge import ops
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.geometry import CodeGeometry
+from sidl.bridge.sparse import active_per_bar, topk_bar
 
 GEO = CodeGeometry(atoms=16, kernel=8, stride=4, steps_per_bar=16)
 T = 4 * 16

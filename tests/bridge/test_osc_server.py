@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from pythonosc.osc_message import OscMessage
 
-from bridge.errors import ParameterError, SidlError
-from bridge.live.osc_server import OscReceiver, build_message, split_datagram
+from sidl.bridge.errors import ParameterError, SidlError
+from sidl.bridge.live.osc_server import OscReceiver, build_message, split_datagram
 
 
 @pytest.fixture

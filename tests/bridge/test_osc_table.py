@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import ParameterError
-from bridge.live.osc_table import BY_PATH, TABLE, markdown, validate
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.osc_table import BY_PATH, TABLE, markdown, validate
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "osc.md"
 
@@ -37,4 +37,4 @@ def test_bad_messages_are_refused_with_the_reason(path: str, args: list[object],
 def test_table_is_consistent_and_documented() -> None:
     assert len(BY_PATH) == len(TABLE)  # no address twice
     assert all(a.path.startswith("/sidl/") for a in TABLE)
-    assert DOC.read_text() == markdown(), "docs/osc.md is stale: python -m bridge.live.osc_table > docs/osc.md"
+    assert DOC.read_text() == markdown(), "docs/osc.md is stale: python -m sidl.bridge.live.osc_table > docs/osc.md"

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.codecs import (
+from sidl.bridge.codecs import (
     DrumCodec,
     Note,
     PedalSpan,
@@ -26,7 +26,7 @@ from bridge.codecs import (
     load_score,
     save_score,
 )
-from bridge.errors import CodecMismatchError, ParameterError
+from sidl.bridge.errors import CodecMismatchError, ParameterError
 
 TPB = 480
 DATA = Path(os.environ.get("SIDL_DATA", Path(__file__).parents[2].parent / "shared" / "data"))

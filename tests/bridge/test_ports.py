@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bridge.live.ports import PortError, choose_backend, list_ports, open_input, open_output
+from sidl.bridge.live.ports import PortError, choose_backend, list_ports, open_input, open_output
 
 
 def test_backend_choice_falls_back_to_jack(jack_server: object) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridge.errors import ParameterError
-from bridge.pursuit import pursue, pursuit_patches
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.pursuit import pursue, pursuit_patches
 
 
 def _atoms(n: int, d: int, seed: int = 0) -> np.ndarray:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from bridge.live.ledger import ShortMessage
-from bridge.live.scheduler import Scheduler
+from sidl.bridge.live.ledger import ShortMessage
+from sidl.bridge.live.scheduler import Scheduler
 
 
 class FakeTime:

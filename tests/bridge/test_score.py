@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.codecs.score import (
+from sidl.bridge.codecs.score import (
     Note,
     PedalSpan,
     Score,
@@ -19,7 +19,7 @@ from bridge.codecs.score import (
     save_score,
     score_from_midi,
 )
-from bridge.errors import MidiFileError, SidlError
+from sidl.bridge.errors import MidiFileError, SidlError
 
 TPB = 480
 

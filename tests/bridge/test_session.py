@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge.errors import ParameterError
-from bridge.live.session import load_session, save_session, scenes_from
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.session import load_session, save_session, scenes_from
 
 
 def test_round_trip_keeps_settings_and_sparse_scenes(tmp_path: Path) -> None:
@@ -41,13 +41,13 @@ def test_bad_files_are_refused_by_name(tmp_path: Path) -> None:
 
 
 def test_sidl_run_restores_and_saves_a_session(jack_server: object, tmp_path: Path) -> None:
-    from bridge.engine import Engine
+    from sidl.bridge.engine import Engine
 
     sha = Engine.load("drums", provider="cpu").info.weights_sha256
     scene = np.zeros((1024, 1), np.float32)
     scene[7, 0] = 2.0
     save_session(tmp_path / "in.toml", {"mode": "filter", "bpm": 90.0, "denoise": 0.4, "osc_port": 0}, {3: scene}, sha)
-    done = subprocess.run([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "100",
+    done = subprocess.run([sys.executable, "-m", "sidl", "run", "--backend", "jack", "--bpm", "100",
                            "--session", str(tmp_path / "in.toml"), "--save-session", str(tmp_path / "out.toml"),
                            "--seconds", "0.5"], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from bridge.errors import ParameterError
-from bridge.geometry import CodeGeometry
-from bridge.sparse import active_per_bar, sparsify
-from models.autoencoder import ConvWTAAutoencoder
-from models.config import ModelConfig
-from models.wta import sparsify as torch_sparsify
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.geometry import CodeGeometry
+from sidl.bridge.sparse import active_per_bar, sparsify
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.config import ModelConfig
+from sidl.models.wta import sparsify as torch_sparsify
 
 GEOMETRIES = [(1024, 16, 16, 16), (256, 8, 4, 32), (100, 4, 4, 16), (8, 8, 4, 16), (6, 12, 4, 8)]
 

@@ -12,11 +12,11 @@ import mido
 import numpy as np
 import pytest
 
-from bridge import tools
-from bridge.cli import main
-from bridge.codecs import DrumCodec, Note, Score, TempoMap, TimeSignature, load_score, save_score
-from bridge.engine import Engine, bundled_names
-from bridge.errors import CodecMismatchError, MidiFileError, ParameterError, UnsupportedMeterError
+from sidl.bridge import tools
+from sidl.cli import main
+from sidl.bridge.codecs import DrumCodec, Note, Score, TempoMap, TimeSignature, load_score, save_score
+from sidl.bridge.engine import Engine, bundled_names
+from sidl.bridge.errors import CodecMismatchError, MidiFileError, ParameterError, UnsupportedMeterError
 
 
 def groove(path: Path, *, seed: int, bpm: float = 97.0, bars: int = 4, meter: tuple[int, int] = (4, 4)) -> Path:
@@ -162,7 +162,7 @@ def test_every_tool_runs_without_torch(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         sys.modules["torch"] = None  # any import of torch now fails
-        from bridge.cli import main
+        from sidl.cli import main
         d = {str(tmp_path)!r}
         runs = [
             ["reconstruct", f"{{d}}/a.mid", f"{{d}}/r.mid"],

@@ -16,7 +16,7 @@ from types import ModuleType
 import pytest
 from client_contract import NUMBER, STRING, ClientUse
 
-from bridge.live.osc_table import BY_PATH, DEFAULT_PORT, TABLE, Address
+from sidl.bridge.live.osc_table import BY_PATH, DEFAULT_PORT, TABLE, Address
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = ROOT / "max_patches"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import extract_max
-from bridge.live.osc_table import BY_PATH, TABLE
+from sidl.bridge.live.osc_table import BY_PATH, TABLE
 from client_contract import NUMBER, STRING, ClientUse
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -68,10 +68,10 @@ def test_real_pd_drives_the_bridge_and_hears_its_feedback(jack_server: object) -
         pytest.skip("Pd is not installed (.ci/run installs puredata-core)")
     from pythonosc.osc_message import OscMessage
 
-    from bridge.live.osc_server import build_message
+    from sidl.bridge.live.osc_server import build_message
 
     osc_port, feedback_port = _free_port(), _free_port()
-    bridge = subprocess.Popen([sys.executable, "-m", "bridge", "run", "--backend", "jack", "--bpm", "240",
+    bridge = subprocess.Popen([sys.executable, "-m", "sidl", "run", "--backend", "jack", "--bpm", "240",
                                "--mode", "generate", "--osc-port", str(osc_port)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

@@ -21,8 +21,8 @@ from client_contract import NUMBER, STRING
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from bridge.live.osc_server import build_message
-from bridge.live.osc_table import BY_PATH, DEFAULT_PORT, validate
+from sidl.bridge.live.osc_server import build_message
+from sidl.bridge.live.osc_table import BY_PATH, DEFAULT_PORT, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 SURFACE = ROOT / "max_patches" / "surface"

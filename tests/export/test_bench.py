@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bridge.bench import percentiles_us, run_engine_bench, time_steps
+from sidl.bridge.bench import percentiles_us, run_engine_bench, time_steps
 
 
 def test_bench_reports_both_runtimes_and_their_ratio() -> None:

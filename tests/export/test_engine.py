@@ -12,10 +12,10 @@ import torch
 from onnx import helper
 from tiny_checkpoints import make_checkpoint
 
-from bridge import engine as engine_module
-from bridge.engine import Engine
-from bridge.errors import CodecMismatchError, ModelError, ParameterError
-from export.onnx_export import export_model, load_model, random_windows
+from sidl.bridge import engine as engine_module
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import CodecMismatchError, ModelError, ParameterError
+from sidl.export.onnx_export import export_model, load_model, random_windows
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 import torch
 from tiny_checkpoints import make_checkpoint
 
-from bridge.errors import ModelError
-from bridge.model_info import FORMAT, ModelInfo
-from export.onnx_export import OPSET, check_parity, export_model, load_model, random_windows
+from sidl.bridge.errors import ModelError
+from sidl.bridge.model_info import FORMAT, ModelInfo
+from sidl.export.onnx_export import OPSET, check_parity, export_model, load_model, random_windows
 
 CONFIGS = {
     "bar-kernel-eq-stride": {},

@@ -7,10 +7,10 @@ from typing import Any
 
 import torch
 
-from bridge.codecs import get_codec
-from models.autoencoder import ConvWTAAutoencoder
-from models.checkpoint import save_model
-from models.config import ModelConfig
+from sidl.bridge.codecs import get_codec
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.checkpoint import save_model
+from sidl.models.config import ModelConfig
 
 
 def make_checkpoint(root: Path, name: str = "tiny", *, codec: str = "drums", window_bars: int = 2, seed: int = 0,

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from bridge.errors import CodecMismatchError, ParameterError
-from models.autoencoder import ConvWTAAutoencoder, activate_logits
-from models.config import KSchedule, ModelConfig
-from models.losses import get_loss
-from models.tcn import TemporalConvNet
+from sidl.bridge.errors import CodecMismatchError, ParameterError
+from sidl.models.autoencoder import ConvWTAAutoencoder, activate_logits
+from sidl.models.config import KSchedule, ModelConfig
+from sidl.models.losses import get_loss
+from sidl.models.tcn import TemporalConvNet
 
 
 def _cfg(**kw: object) -> ModelConfig:
@@ -303,7 +303,7 @@ def test_k_schedule() -> None:
 
 
 def test_pursuit_coder_codes_in_eval_mode_only() -> None:
-    from bridge.pursuit import pursue, pursuit_patches
+    from sidl.bridge.pursuit import pursue, pursuit_patches
 
     torch.manual_seed(0)
     cfg = ModelConfig(layout="drums", in_channels=27, atoms=24, kernel=16, stride=16, steps_per_bar=16,

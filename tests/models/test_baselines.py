@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge.errors import CodecMismatchError, ModelError, ParameterError
-from models.evaluation import (
+from sidl.bridge.errors import CodecMismatchError, ModelError, ParameterError
+from sidl.models.evaluation import (
     GridSnapBaseline,
     IdentityBaseline,
     PatchDictionaryBaseline,

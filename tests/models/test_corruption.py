@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridge.codecs.score import Note, Score, TempoMap, TimeSignature
-from bridge.errors import ParameterError
-from models.evaluation import DRUM_CLASS_PITCHES, corrupt_drums, corrupt_grid
-from models.evaluation.corruption import PITCH_TO_CLASS
+from sidl.bridge.codecs.score import Note, Score, TempoMap, TimeSignature
+from sidl.bridge.errors import ParameterError
+from sidl.models.evaluation import DRUM_CLASS_PITCHES, corrupt_drums, corrupt_grid
+from sidl.models.evaluation.corruption import PITCH_TO_CLASS
 
 SOURCE = "drummer1/session1/1_funk_120_beat_4-4.mid"
 
@@ -127,7 +127,7 @@ def test_empty_score_and_bad_parameters() -> None:
 
 
 def test_corrupted_score_encodes_to_the_expected_hit_count() -> None:
-    drums = pytest.importorskip("bridge.codecs.drums")
+    drums = pytest.importorskip("sidl.bridge.codecs.drums")
     score = groove()
     out = corrupt_drums(score, 2, jitter_ms=0.0)
     grid = drums.DrumCodec().encode(out).array

@@ -6,9 +6,9 @@ from pathlib import Path
 import mido
 import pytest
 
-from bridge.codecs import DrumCodec, Note, Score, TimeSignature, save_score
-from bridge.errors import DatasetError
-from models.datasets import cut_windows, discover, encode_items, stable_fraction
+from sidl.bridge.codecs import DrumCodec, Note, Score, TimeSignature, save_score
+from sidl.bridge.errors import DatasetError
+from sidl.models.datasets import cut_windows, discover, encode_items, stable_fraction
 from tests.conftest import write_gmd_like
 
 

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from bridge.codecs.score import TempoMap
-from bridge.errors import CodecMismatchError, ParameterError
-from models.evaluation import (
+from sidl.bridge.codecs.score import TempoMap
+from sidl.bridge.errors import CodecMismatchError, ParameterError
+from sidl.models.evaluation import (
     DrumScores,
     PianoScores,
     drum_metrics,

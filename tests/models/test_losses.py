@@ -6,9 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from bridge.errors import ParameterError
-from models.autoencoder import activate_logits
-from models.losses import get_loss, groove_loss, mse_loss
+from sidl.bridge.errors import ParameterError
+from sidl.models.autoencoder import activate_logits
+from sidl.models.losses import get_loss, groove_loss, mse_loss
 
 
 def _drum_target(seed: int = 0) -> torch.Tensor:

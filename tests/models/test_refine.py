@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.autoencoder import ConvWTAAutoencoder
-from models.config import ModelConfig
-from models.refine import _adjoint, refine
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.config import ModelConfig
+from sidl.models.refine import _adjoint, refine
 
 
 @pytest.mark.parametrize("stride", [16, 4])

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from bridge.errors import ParameterError
-from models.autoencoder import ConvWTAAutoencoder
-from models.config import KSchedule, ModelConfig
+from sidl.bridge.errors import ParameterError
+from sidl.models.autoencoder import ConvWTAAutoencoder
+from sidl.models.config import KSchedule, ModelConfig
 
 
 def test_halving_schedule_starts_wide_and_settles_at_end() -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import mido
 import pytest
 
-from bridge.codecs import DrumCodec
-from models.checkpoint import shipped_names
-from models.demo import generate_groove
-from models.evaluate import LoadedModel, evaluate
-from models.evaluation import drum_metrics
+from sidl.bridge.codecs import DrumCodec
+from sidl.models.checkpoint import shipped_names
+from sidl.models.demo import generate_groove
+from sidl.models.evaluate import LoadedModel, evaluate
+from sidl.models.evaluation import drum_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def test_shipped_piano_model_runs_on_its_codec() -> None:
 
 
 def test_demo_writes_playable_midi(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "bridge", "demo", "--out", str(tmp_path), "--bars", "2"],
+    done = subprocess.run([sys.executable, "-m", "sidl", "demo", "--out", str(tmp_path), "--bars", "2"],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "bar 1:" in done.stdout and "bar 2:" in done.stdout

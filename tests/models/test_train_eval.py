@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import ParameterError
-from models.config import KSchedule, ModelConfig
-from models.evaluate import evaluate, format_table
-from models.train import DenoiseConfig, TrainConfig, train
+from sidl.bridge.errors import ParameterError
+from sidl.models.config import KSchedule, ModelConfig
+from sidl.models.evaluate import evaluate, format_table
+from sidl.models.train import DenoiseConfig, TrainConfig, train
 from tests.conftest import write_gmd_like
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def test_evaluation_reports_every_budget_and_denoising(dataset: Path, tmp_path: 
 def test_cli_train_and_eval_json(dataset: Path, tmp_path: Path) -> None:
     cfg_path = tmp_path / "cfg.json"
     cfg_path.write_text(json.dumps(tiny_config(epochs=1).to_dict()))
-    run = [sys.executable, "-m", "bridge"]
+    run = [sys.executable, "-m", "sidl"]
     done = subprocess.run([*run, "train", "drums", "--data", str(dataset), "--config", str(cfg_path),
                            "--out", str(tmp_path / "cli")], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -104,7 +104,7 @@ def test_piano_trains_and_reports_onset_metrics(tmp_path: Path) -> None:
 
     import numpy as np
 
-    from bridge.codecs import Note, Score, save_score
+    from sidl.bridge.codecs import Note, Score, save_score
 
     rng = np.random.default_rng(0)
     rows = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from bridge.errors import ParameterError
-from models.wta import sparsify, topk_atoms, topk_bar, topk_time
+from sidl.bridge.errors import ParameterError
+from sidl.models.wta import sparsify, topk_atoms, topk_bar, topk_time
 
 
 def _positive(n: int = 3, atoms: int = 10, cols: int = 12, seed: int = 0) -> torch.Tensor:

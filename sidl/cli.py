@@ -13,31 +13,31 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from bridge import __version__
-from bridge.errors import SidlError
+from sidl import __version__
+from sidl.bridge.errors import SidlError
 
 log = logging.getLogger("sidl.cli")
 
 # sub-command -> "module:function" that receives the parsed argparse.Namespace and returns an exit code
 _HANDLERS: dict[str, str] = {
-    "train": "models.cli:run_train",
-    "eval": "models.cli:run_eval",
-    "demo": "models.cli:run_demo",
-    "export": "export.cli:run_export",
-    "reconstruct": "bridge.commands:run_reconstruct",
-    "denoise": "bridge.commands:run_denoise",
-    "interpolate": "bridge.commands:run_interpolate",
-    "swap": "bridge.commands:run_swap",
-    "decompose": "bridge.commands:run_decompose",
-    "generate": "bridge.commands:run_generate",
-    "bench": "bridge.commands:run_bench",
-    "ports": "bridge.commands:run_ports",
-    "run": "bridge.live.run:run_command",
-    "panic": "bridge.commands:run_panic",
-    "style": "bridge.analysis.style:run_style",
-    "atoms": "bridge.analysis.atoms:run_atoms",
-    "code": "bridge.analysis.code_view:run_code",
-    "similar": "bridge.analysis.similar:run_similar",
+    "train": "sidl.models.cli:run_train",
+    "eval": "sidl.models.cli:run_eval",
+    "demo": "sidl.models.cli:run_demo",
+    "export": "sidl.export.cli:run_export",
+    "reconstruct": "sidl.bridge.commands:run_reconstruct",
+    "denoise": "sidl.bridge.commands:run_denoise",
+    "interpolate": "sidl.bridge.commands:run_interpolate",
+    "swap": "sidl.bridge.commands:run_swap",
+    "decompose": "sidl.bridge.commands:run_decompose",
+    "generate": "sidl.bridge.commands:run_generate",
+    "bench": "sidl.bridge.commands:run_bench",
+    "ports": "sidl.bridge.commands:run_ports",
+    "run": "sidl.bridge.live.run:run_command",
+    "panic": "sidl.bridge.commands:run_panic",
+    "style": "sidl.bridge.analysis.style:run_style",
+    "atoms": "sidl.bridge.analysis.atoms:run_atoms",
+    "code": "sidl.bridge.analysis.code_view:run_code",
+    "similar": "sidl.bridge.analysis.similar:run_similar",
 }
 
 TRAIN_EXTRA_HINT = "this command needs the training extra: pip install 'sidl[train]'"
@@ -93,13 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-files", type=int, default=None, help="use only the first N files of each split (quick look)")
 
     _add_tools(sub)
-    from bridge.analysis import style_args, view_args
+    from sidl.bridge.analysis import style_args, view_args
 
     style_args.add_arguments(sub)
     view_args.add_arguments(sub)
 
     live = sub.add_parser("run", help="the live bridge: MIDI in, sparse codes, MIDI out in time, OSC control")
-    from bridge.live.run import add_arguments
+    from sidl.bridge.live.run import add_arguments
 
     add_arguments(live)
 
