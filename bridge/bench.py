@@ -33,16 +33,19 @@ def synthetic_windows(engine: Engine, count: int, streams: int, seed: int = 0, b
     """(count, streams, C, T) grids of one live window each (``bars`` long, default the model's
     window), sparse like real playing."""
     rng = np.random.default_rng(seed)
-    c = engine.info.in_channels
     t = engine.info.steps_per_bar * (engine.info.window_bars if bars is None else bars)
-    g = c // 3
-    hits = (rng.random((count, streams, g, t)) < 0.15).astype(np.float32)
+    layout = engine.codec.grid_layout
+    hits = (rng.random((count, streams, layout.size, t)) < 0.15).astype(np.float32)
     vel = hits * rng.uniform(0.2, 1.0, hits.shape).astype(np.float32)
-    if engine.info.layout == "drums":
-        third = hits * rng.uniform(-0.4, 0.4, hits.shape).astype(np.float32)
-    else:
-        third = hits.copy()
+    third = _THIRD_GROUP[layout.third.role](hits, rng)
     return np.concatenate([hits, vel, third], axis=2)
+
+
+# What the third channel group of a synthetic window holds, by its role: offsets at hits, or holds.
+_THIRD_GROUP: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] = {
+    "timing": lambda hits, rng: hits * rng.uniform(-0.4, 0.4, hits.shape).astype(np.float32),
+    "hold": lambda hits, rng: hits.copy(),
+}
 
 
 def percentiles_us(samples_ns: list[int]) -> dict[str, float]:
@@ -65,7 +68,7 @@ def time_steps(step: Callable[[np.ndarray], Any], windows: np.ndarray, warmup: i
 
 
 def engine_step(engine: Engine, coder: str, bars: np.ndarray, amount: float = 0.5) -> Callable[[np.ndarray], np.ndarray]:
-    k = engine.info.k
+    k = engine.info.atoms_per_bar
 
     def step(batch: np.ndarray) -> np.ndarray:
         code = engine.encode(batch, coder=coder)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sidl.bridge.errors import DatasetError
 
-log = logging.getLogger("sidl.dataset_index")
+log = logging.getLogger(__name__)
 
 VALIDATION_SHARE = 0.2
 MIDI_SUFFIXES = {".mid", ".midi"}

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from sidl.bridge.codecs import codec_from_spec
+from sidl.bridge.codecs import Codec, codec_from_spec
 from sidl.bridge.errors import CodecMismatchError, ModelError, ParameterError
 from sidl.bridge.geometry import CodeGeometry
 from sidl.bridge.model_info import ModelInfo
@@ -44,7 +44,7 @@ _CPU = "CPUExecutionProvider"
 
 
 def bundled_names() -> list[str]:
-    """Models shipped inside the package (``drums``, ``piano``)."""
+    """Models shipped inside the package (``drums``, ``piano``, ``seed-drums``)."""
     if not BUNDLED_DIR.is_dir():
         return []
     return sorted(p.name for p in BUNDLED_DIR.iterdir() if (p / ENCODER_FILE).is_file() and (p / DECODER_FILE).is_file())
@@ -146,7 +146,7 @@ class Engine:
     providers: list[str]
     coder: str
     geometry: CodeGeometry = field(init=False)
-    codec: Any = field(init=False, repr=False)
+    codec: Codec = field(init=False, repr=False)
     _pursuer: Pursuer | None = field(default=None, init=False, repr=False)
     _buffers: dict[tuple[str, tuple[int, ...]], np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
@@ -196,7 +196,8 @@ class Engine:
     def describe(self) -> dict[str, Any]:
         """What was loaded and where it runs (for logs, ``/status`` and benchmarks)."""
         return {"model": self.info.name, "version": self.info.version, "codec": self.info.codec_name,
-                "atoms": self.info.atoms, "k": self.info.k, "coder": self.coder, "providers": self.providers,
+                "atoms": self.info.atoms, "k": self.info.k, "atoms_per_bar": self.info.atoms_per_bar,
+                "coder": self.coder, "providers": self.providers,
                 "window_bars": self.info.window_bars, "steps_per_bar": self.info.steps_per_bar}
 
     # ------------------------------------------------------------------------------------ shapes
@@ -245,12 +246,15 @@ class Engine:
     def encode(self, grid: np.ndarray, k: int | None = None, *, coder: str | None = None) -> np.ndarray:
         """Sparse code of a grid (padded with silence to whole bars): (atoms, columns), or batched.
 
-        ``k``: winners per competition set of the model's WTA axis (atoms per bar for the shipped
-        drum and piano models); default the trained k.
+        ``k``: atoms per bar, for every model (converted here, once, to the winners per competition
+        set of the model's WTA axis: :meth:`ModelInfo.encoder_k`); default the trained budget.
         """
-        k = self.info.k if k is None else k
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ParameterError(f"k must be an integer >= 1, got {k!r}")
+        if k is None:
+            k = self.info.k
+        else:
+            if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+                raise ParameterError(f"k must be an integer >= 1, got {k!r}")
+            k = self.info.encoder_k(int(k))
         coder = self.coder if coder is None else coder
         batch, single, _ = self._as_batch(grid)
         if coder == "pursuit":
@@ -364,11 +368,7 @@ class Engine:
         """Logits → codec units (what the decoder's ``grid`` output applies), for decomposed parts."""
         if self.info.output == "linear":
             return logits
-        g = self.info.in_channels // 3
-        out = 1.0 / (1.0 + np.exp(-logits))
-        if self.info.layout == "drums":
-            out[..., 2 * g :, :] = 0.5 * np.tanh(logits[..., 2 * g :, :])
-        return out.astype(np.float32)
+        return self.codec.activate(logits)
 
     # ------------------------------------------------------------------------------------ internals
     def _read_atoms(self) -> tuple[np.ndarray, np.ndarray]:

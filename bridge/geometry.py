@@ -18,6 +18,21 @@ import numpy as np
 from sidl.bridge.errors import ParameterError
 
 
+def atoms_per_bar(k: int, *, wta_axis: str, columns_per_bar: int) -> int:
+    """The atom budget per bar of a WTA keeping ``k`` winners per competition set: ``k`` per column
+    for ``atoms`` (so ``k`` × columns per bar), ``k`` per bar for ``bar``; a ``time`` WTA competes
+    over whole windows, where ``k`` is taken as it is."""
+    return k * columns_per_bar if wta_axis == "atoms" else k
+
+
+def winners_for(budget: int, *, wta_axis: str, columns_per_bar: int) -> int | None:
+    """The inverse of :func:`atoms_per_bar`: the WTA's ``k`` for ``budget`` atoms per bar, or None
+    where the budget is not a whole number of winners per column (``atoms`` axis)."""
+    if wta_axis != "atoms":
+        return budget
+    return budget // columns_per_bar if budget % columns_per_bar == 0 else None
+
+
 def _positive_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ParameterError(f"{name} must be an integer >= 1, got {value!r}")

@@ -8,11 +8,14 @@ unknown format version, naming the key and what was expected, so the engine neve
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sidl.bridge.errors import ModelError
+from sidl.bridge.errors import ModelError, ParameterError
+from sidl.bridge.geometry import atoms_per_bar, winners_for
+from sidl.bridge.ops import AtomStats
 
 METADATA_PREFIX = "sidl."
 FORMAT = "sidl-onnx/1"
@@ -48,17 +51,47 @@ class ModelInfo:
     training_data: str
     opset: int
     extra: dict[str, Any] = field(default_factory=dict)
+    # Parsed once from ``extra`` (see _parse_extra): what the training data says about each atom
+    # (None: exported without --stats-data) and the denoise amount tuned at export (0: none).
+    atom_stats: AtomStats | None = field(default=None, init=False, repr=False, compare=False)
+    denoise_amount: float = field(default=0.0, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        stats, amount = _parse_extra(self.extra, self.atoms)
+        object.__setattr__(self, "atom_stats", stats)
+        object.__setattr__(self, "denoise_amount", amount)
 
     @property
     def codec_name(self) -> str:
         return str(self.codec_spec.get("name"))
+
+    @property
+    def columns_per_bar(self) -> int:
+        return self.steps_per_bar // self.stride
+
+    @property
+    def atoms_per_bar(self) -> int:
+        """The trained atom budget per bar (the user-facing ``--atoms`` default)."""
+        return atoms_per_bar(self.k, wta_axis=self.wta_axis, columns_per_bar=self.columns_per_bar)
+
+    def encoder_k(self, budget: int) -> int:
+        """The encoder's ``k`` input for ``budget`` atoms per bar: the one place the user's number
+        becomes the WTA's (per column for a per-column WTA such as the seed model's)."""
+        k = winners_for(budget, wta_axis=self.wta_axis, columns_per_bar=self.columns_per_bar)
+        if k is None:
+            raise ParameterError(f"model {self.name!r} places atoms per column ({self.columns_per_bar} columns per "
+                                 f"bar): atoms per bar must be a multiple of {self.columns_per_bar}, got {budget}")
+        return k
 
     def to_metadata(self, role: str) -> dict[str, str]:
         """``metadata_props`` entries for the graph playing ``role`` (encoder or decoder)."""
         if role not in ROLES:
             raise ModelError(f"role must be one of {ROLES}, got {role!r}")
         out = {f"{METADATA_PREFIX}format": FORMAT, f"{METADATA_PREFIX}role": role}
-        for key, value in asdict(self).items():
+        for f in fields(self):
+            if not f.init:
+                continue  # derived from the stored fields
+            key, value = f.name, getattr(self, f.name)
             out[METADATA_PREFIX + key] = json.dumps(value, sort_keys=True) if key in _JSON_FIELDS else str(value)
         return out
 
@@ -95,7 +128,10 @@ class ModelInfo:
             if not isinstance(parsed, dict):
                 raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be a JSON object, got {raw[:40]!r}")
             values[key] = parsed
-        info = cls(**values)
+        try:
+            info = cls(**values)
+        except ModelError as exc:
+            raise ModelError(f"{source}: {exc}") from None
         info.check(source)
         return info
 
@@ -115,3 +151,27 @@ class ModelInfo:
         if self.in_channels != self.codec_spec.get("channels"):
             raise ModelError(f"{source}: model has {self.in_channels} input channels but its codec spec says "
                              f"{self.codec_spec.get('channels')}")
+
+
+def _parse_extra(extra: Mapping[str, Any], atoms: int) -> tuple[AtomStats | None, float]:
+    """``extra``'s atom statistics and tuned denoise amount, or one ModelError naming what is wrong."""
+    key = METADATA_PREFIX + "extra"
+    stats = None
+    raw = extra.get("atom_stats")
+    if raw:
+        if not isinstance(raw, Mapping):
+            raise ModelError(f"metadata {key} atom_stats must be an object, got {type(raw).__name__}")
+        try:
+            stats = AtomStats.from_dict(raw)
+        except ParameterError as exc:
+            raise ModelError(f"metadata {key} atom_stats is malformed ({exc})") from None
+        if stats.atoms != atoms:
+            raise ModelError(f"metadata {key} atom_stats describe {stats.atoms} atoms, the model has {atoms}")
+    denoise = extra.get("denoise") or {}
+    if not isinstance(denoise, Mapping):
+        raise ModelError(f"metadata {key} denoise must be an object, got {type(denoise).__name__}")
+    amount = denoise.get("amount", 0.0)
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) \
+            or not 0.0 <= amount <= 1.0:
+        raise ModelError(f"metadata {key} denoise amount must be a number within 0..1, got {amount!r}")
+    return stats, float(amount)

@@ -1,8 +1,8 @@
 """The offline MIDI tools (the paper's applications), on an :class:`~bridge.engine.Engine`.
 
 Each tool reads MIDI files, works on sparse codes, and writes MIDI that keeps the input's tempo map
-and meter (the first input's, for tools with two): one drum track on channel 10 for drums, one piano
-track on channel 1 for piano. Inputs are checked before any work: unreadable or empty files, meters
+and meter (the first input's, for tools with two), on the codec's output channel (10 for drums, 1 for
+piano). Inputs are checked before any work: unreadable or empty files, meters
 the codec cannot handle and files made for the other model (a piano file given to the drum model)
 fail with a message that says so, and nothing is written.
 
@@ -21,14 +21,13 @@ from typing import Any
 import numpy as np
 
 from sidl.bridge import ops
-from sidl.bridge.codecs import DRUM_CLASSES, DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
+from sidl.bridge.codecs import DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
 from sidl.bridge.engine import Engine
-from sidl.bridge.errors import CodecMismatchError, MidiFileError, ModelError, ParameterError
+from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
+from sidl.bridge.live.limits import check_bpm
 
 log = logging.getLogger(__name__)
 
-DRUM_CHANNEL = 9  # 0-based: MIDI channel 10
-DRUM_PITCHES = frozenset(p for c in DRUM_CLASSES for p in c.pitches)
 
 
 @dataclass
@@ -60,22 +59,10 @@ def load_for(engine: Engine, path: str | Path) -> Loaded:
     score = load_score(p)
     if not score.notes:
         raise MidiFileError(f"{p}: the file has no notes")
-    codec_name = engine.info.codec_name
-    on_drum_channel = sum(1 for n in score.notes if n.channel == DRUM_CHANNEL)
-    if codec_name == "piano" and on_drum_channel > len(score.notes) // 2:
-        raise CodecMismatchError(f"{p}: {on_drum_channel} of {len(score.notes)} notes are on the drum channel (10); "
-                                 f"this looks like a drum file, and model {engine.info.name!r} is a piano model "
-                                 "(try --model drums)")
-    if codec_name == "drums" and on_drum_channel <= len(score.notes) // 2:
-        known = sum(1 for n in score.notes if n.pitch in DRUM_PITCHES)
-        if 2 * known < len(score.notes):
-            raise CodecMismatchError(
-                f"{p}: only {known} of {len(score.notes)} notes have drum-class pitches and {on_drum_channel} are "
-                f"on channel 10; this looks like a melodic/piano file, and model {engine.info.name!r} is a drum "
-                "model (try --model piano)")
+    engine.codec.check_file(score, source=str(p), model=engine.info.name)
     grid = np.asarray(engine.codec.encode(score).array, dtype=np.float32)
-    if not (grid[: engine.info.in_channels // 3] > 0.5).any():
-        raise MidiFileError(f"{p}: none of its notes is one the {codec_name} codec can use")
+    if not engine.codec.has_notes(grid):
+        raise MidiFileError(f"{p}: none of its notes is one the {engine.info.codec_name} codec can use")
     return Loaded(p, score, grid, grid.shape[1])
 
 
@@ -83,13 +70,8 @@ def grid_score(engine: Engine, grid: np.ndarray, like: Score | None, *, drum_map
                bpm: float = 120.0) -> Score:
     """A grid as a score: with ``like``'s tempo map and meter, or at ``bpm`` in 4/4."""
     tempo = like.tempo_map if like is not None else TempoMap.constant(bpm)
-    if engine.info.codec_name == "drums":
-        kwargs: dict[str, Any] = {"tempo_map": tempo}
-        if drum_map is not None:
-            kwargs["drum_map"] = drum_map
-        return engine.codec.decode(grid, **kwargs)
     signatures = list(like.time_signatures) if like is not None else [TimeSignature(0.0, 4, 4)]
-    return engine.codec.decode(grid, tempo_map=tempo, time_signatures=signatures)
+    return engine.codec.to_score(grid, tempo_map=tempo, time_signatures=signatures, output_map=drum_map)
 
 
 def _write(engine: Engine, grid: np.ndarray, out: str | Path, like: Score | None, *,
@@ -122,9 +104,10 @@ def resolve_drum_map(name_or_path: str | None) -> DrumMap | None:
 # ------------------------------------------------------------------------------------------ tools
 def reconstruct(engine: Engine, inp: str | Path, out: str | Path, *, atoms: int | None = None,
                 drum_map: DrumMap | None = None) -> ToolReport:
-    """Code the file with ``atoms`` atoms per bar (default: the model's k) and play the code back."""
+    """Code the file with ``atoms`` atoms per bar (default: the model's trained budget) and play the
+    code back."""
     src = load_for(engine, inp)
-    k = engine.info.k if atoms is None else atoms
+    k = engine.info.atoms_per_bar if atoms is None else atoms
     code = engine.encode(src.grid, k)
     grid = engine.decode(code)[:, : src.steps]
     path = _write(engine, grid, out, src.score, drum_map=drum_map)
@@ -134,7 +117,7 @@ def reconstruct(engine: Engine, inp: str | Path, out: str | Path, *, atoms: int 
 
 def default_denoise_amount(engine: Engine) -> float:
     """The amount tuned on the validation split at export time (0 if the model has none)."""
-    return float((engine.info.extra.get("denoise") or {}).get("amount", 0.0))
+    return engine.info.denoise_amount
 
 
 def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float | None = None,
@@ -143,7 +126,7 @@ def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float |
     src = load_for(engine, inp)
     amount = default_denoise_amount(engine) if amount is None else amount
     code = engine.encode(src.grid)
-    cleaned = ops.denoise(code, amount, k=engine.info.k, column_bars=code_bars(engine, src.steps))
+    cleaned = ops.denoise(code, amount, k=engine.info.atoms_per_bar, column_bars=code_bars(engine, src.steps))
     grid = engine.decode(cleaned)[:, : src.steps]
     path = _write(engine, grid, out, src.score, drum_map=drum_map)
     return ToolReport([path], {"amount": amount, "active_before": int(np.count_nonzero(code)),
@@ -169,7 +152,7 @@ def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *
         paths = [base.with_name(f"{base.stem}-{i:02d}{base.suffix}") for i in range(steps)]
     written = []
     for value, path in zip(ts, paths):
-        code = ops.interpolate(code_a, code_b, value, k=engine.info.k, column_bars=bars)
+        code = ops.interpolate(code_a, code_b, value, k=engine.info.atoms_per_bar, column_bars=bars)
         written.append(_write(engine, engine.decode(code)[:, : src_a.steps], path, src_a.score, drum_map=drum_map))
     return ToolReport(written, {"t": ts})
 
@@ -214,16 +197,14 @@ def generate(engine: Engine, out: str | Path, *, bars: int = 8, seed: int | None
     """A new pattern sampled from how often and how strongly each atom fires in the training data."""
     if isinstance(bars, bool) or not isinstance(bars, int) or bars < 1:
         raise ParameterError(f"bars must be an integer >= 1, got {bars!r}")
-    if not 20.0 <= bpm <= 400.0:
-        raise ParameterError(f"bpm must be within 20..400, got {bpm}")
-    raw = engine.info.extra.get("atom_stats")
-    if not raw:
+    check_bpm(bpm, "bpm")
+    stats = engine.info.atom_stats
+    if stats is None:
         raise ModelError(f"model {engine.info.name!r} carries no atom statistics; re-export it with "
                          "`sidl export ... --stats-data DIR`")
-    stats = ops.AtomStats.from_dict(raw)
     steps = bars * engine.info.steps_per_bar
     n_columns = engine.geometry.code_length(steps)
-    code = ops.generate(stats, n_columns, k=engine.info.k, column_bars=engine.geometry.column_bars(steps),
+    code = ops.generate(stats, n_columns, k=engine.info.atoms_per_bar, column_bars=engine.geometry.column_bars(steps),
                         temperature=temperature, seed=seed)
     grid = engine.decode(code)[:, :steps]
     path = _write(engine, grid, out, None, drum_map=drum_map, bpm=bpm)

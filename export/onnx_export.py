@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from sidl.models.autoencoder import HIDDEN_KERNEL, ConvWTAAutoencoder
 from sidl.models.card import DATA_CREDITS
 from sidl.models.checkpoint import MODEL_FILE, load_config, load_weights, resolve_model_dir
 from sidl.models.config import ModelConfig
+from sidl.models.grid import grid_layout
 
 log = logging.getLogger(__name__)
 
@@ -172,18 +174,22 @@ def export_model(checkpoint: str | Path, out_dir: str | Path, *, name: str | Non
 
 
 def random_windows(model: ConvWTAAutoencoder, n: int, bars: int, seed: int) -> np.ndarray:
-    """Sparse random grids in codec ranges: hits/onsets 0/1, velocity 0..1, third group per layout."""
+    """Sparse random grids in codec ranges: hits/onsets 0/1, velocity 0..1, third group by its role."""
     cfg = model.config
     rng = np.random.default_rng(seed)
     g = cfg.group_size
     t = bars * cfg.steps_per_bar
     hits = (rng.random((n, g, t)) < 0.12).astype(np.float32)
     vel = hits * rng.uniform(0.15, 1.0, (n, g, t)).astype(np.float32)
-    if cfg.layout == "drums":
-        third = hits * rng.uniform(-0.5, 0.5, (n, g, t)).astype(np.float32)
-    else:
-        third = np.maximum(hits, (rng.random((n, g, t)) < 0.2)).astype(np.float32)
+    third = _RANDOM_THIRD[grid_layout(cfg.layout).third.role](hits, rng)
     return np.concatenate([hits, vel, third], axis=1)
+
+
+# The third channel group of a random window, by its role in the codec's grid layout.
+_RANDOM_THIRD: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] = {
+    "timing": lambda hits, rng: hits * rng.uniform(-0.5, 0.5, hits.shape).astype(np.float32),
+    "hold": lambda hits, rng: np.maximum(hits, (rng.random(hits.shape) < 0.2)).astype(np.float32),
+}
 
 
 def check_parity(model: ConvWTAAutoencoder, encoder: Path, decoder: Path, *, real_windows: np.ndarray | None = None,

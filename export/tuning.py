@@ -18,12 +18,12 @@ import numpy as np
 import torch
 
 from sidl.bridge.codecs import get_codec
-from sidl.bridge.geometry import CodeGeometry
+from sidl.bridge.geometry import CodeGeometry, atoms_per_bar
 from sidl.bridge.ops import AtomStats, denoise
 from sidl.models.autoencoder import ConvWTAAutoencoder
 from sidl.models.datasets import cut_windows, discover, encode_items
-from sidl.models.evaluate import load_eval_set
-from sidl.models.evaluation import drum_metrics, merge_scores
+from sidl.models.evaluate import eval_kind, load_eval_set
+from sidl.models.evaluation import merge_scores
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +79,13 @@ def tune_denoise_amount(model: ConvWTAAutoencoder, config: dict[str, Any], data_
                         split: str = "validation", max_files: int | None = None) -> dict[str, Any]:
     """Denoising score at each amount in :data:`DENOISE_AMOUNTS`; the best is the tools' default.
 
-    Drums only (the corruption is defined on drum grooves); other codecs keep amount 0.
+    Only for codecs whose evaluation has a denoising benchmark (drums: the corruption is defined on
+    grooves); the others keep amount 0.
     """
-    if model.config.layout != "drums":
-        return {"amount": 0.0, "scores": {}, "note": "no denoising benchmark for this codec"}
     codec = _codec(config)
+    kind = eval_kind(codec)
+    if not kind.corrupt:
+        return {"amount": 0.0, "scores": {}, "note": "no denoising benchmark for this codec"}
     data = load_eval_set(data_dir, split, codec, corrupt=True, max_files=max_files)
     geometry = _geometry(model)
     spb = model.config.steps_per_bar
@@ -94,14 +96,17 @@ def tune_denoise_amount(model: ConvWTAAutoencoder, config: dict[str, Any], data_
         noisy = np.pad(f.noisy, ((0, 0), (0, padded - t)))
         code = model.encode(torch.from_numpy(noisy)[None])[0].numpy()
         cases.append((f, t, code, geometry.column_bars(padded)))
-    noisy_f1 = merge_scores([drum_metrics(f.clean, f.noisy, f.step_seconds) for f, *_ in cases]).f1
+    beat_steps = codec.steps_per_beat
+    noisy_f1 = merge_scores([kind.score(f.clean, f.noisy, f, beat_steps) for f, *_ in cases]).f1
+    budget = atoms_per_bar(model.config.k, wta_axis=model.config.wta_axis,
+                           columns_per_bar=model.config.steps_per_bar // model.config.stride)
     scores: dict[str, float] = {}
     for amount in DENOISE_AMOUNTS:
         outs = []
         for f, t, code, bars in cases:
-            cleaned = denoise(code, amount, k=model.config.k, column_bars=bars)
+            cleaned = denoise(code, amount, k=budget, column_bars=bars)
             out = model.decode(torch.from_numpy(cleaned)[None])[0, :, :t].numpy()
-            outs.append(drum_metrics(f.clean, out, f.step_seconds))
+            outs.append(kind.score(f.clean, out, f, beat_steps))
         scores[f"{amount:g}"] = round(merge_scores(outs).f1 - noisy_f1, 4)
     best = max(scores, key=lambda a: (scores[a], -float(a)))
     log.info("denoise scores by amount on %s: %s (best %s)", split, scores, best)

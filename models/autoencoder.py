@@ -33,6 +33,7 @@ from torch import Tensor, nn
 from sidl.bridge.errors import CodecMismatchError, ParameterError
 from sidl.bridge.pursuit import Pursuer, pursuit_patches
 from sidl.models.config import ModelConfig
+from sidl.models.grid import activate
 from sidl.models.refine import refine_step
 from sidl.models.tcn import TemporalConvNet
 from sidl.models.wta import sparsify
@@ -43,23 +44,11 @@ HIDDEN_KERNEL = 3  # odd, "same" padding: the hidden stack adds local context, n
 
 
 def activate_logits(logits: Tensor, layout: str) -> Tensor:
-    """Map decoder logits (N, 3G, T) to codec units for ``output="activated"`` models.
-
-    Drums: sigmoid(hits), sigmoid(velocity), 0.5·tanh(offset) in −0.5..0.5 steps.
-    Piano: sigmoid on all three groups (onset, velocity, hold).
+    """Map decoder logits (N, 3G, T) to codec units for ``output="activated"`` models: each channel
+    group through the activation the codec's grid layout names (:func:`models.grid.activate`); e.g.
+    drums: sigmoid(hits), sigmoid(velocity), 0.5·tanh(offset); piano: sigmoid on all three groups.
     """
-    channels = logits.shape[1]
-    if channels % 3:
-        raise ParameterError(f"logits must have 3 channel groups, got {channels} channels")
-    g = channels // 3
-    if layout == "drums":
-        return torch.cat(
-            [torch.sigmoid(logits[:, : 2 * g]), 0.5 * torch.tanh(logits[:, 2 * g :])],
-            dim=1,
-        )
-    if layout == "piano":
-        return torch.sigmoid(logits)
-    raise ParameterError(f"layout must be 'drums' or 'piano', got {layout!r}")
+    return activate(logits, layout)
 
 
 class ConvWTAAutoencoder(nn.Module):

@@ -11,6 +11,8 @@ from typing import Any
 from sidl.models.checkpoint import load_config
 from sidl.models.evaluate import format_table
 
+# Credits of the datasets the shipped models were trained on, by codec name (data, not behaviour:
+# a model trained on other data states its own).
 DATA_CREDITS = {
     "drums": (
         "Groove MIDI Dataset v1.0.0 (`train` split for training, `validation` for choices and the metrics below; "
@@ -27,6 +29,9 @@ DATA_CREDITS = {
 }
 
 
+UNKNOWN_CREDIT = "Not recorded: name the training data, its licence and its authors here."
+
+
 def _coder(model: dict[str, Any]) -> str:
     if model.get("inference_coder") == "pursuit":
         return "non-negative OMP over the learned atoms (`inference_coder: pursuit`)"
@@ -40,7 +45,7 @@ def write_card(model_dir: Path, *, title: str, summary: str, reproduce: list[str
     train = cfg["train"]
     model = train["model"]
     lines = [f"# Model card: `{title}`", "", summary, "",
-             "## Data, licence and credit", "", DATA_CREDITS[train["codec"]], "",
+             "## Data, licence and credit", "", DATA_CREDITS.get(train["codec"], UNKNOWN_CREDIT), "",
              "## Architecture", "",
              f"- codec: `{train['codec']}` ({cfg['codec_spec'].get('channels', model['in_channels'])} channels, "
              f"{cfg['codec_spec'].get('steps_per_beat', 4)} steps per beat)",

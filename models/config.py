@@ -11,11 +11,12 @@ import logging
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from sidl.bridge.codecs import CODECS, group_size
 from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
 
-LAYOUTS = ("drums", "piano")
+LAYOUTS = tuple(CODECS)  # a model's layout names the codec whose grid it reads (checked when built)
 WTA_AXES = ("atoms", "time", "bar")
 OUTPUTS = ("linear", "activated")
 CODERS = ("network", "pursuit")
@@ -68,8 +69,9 @@ class ModelConfig:
 
     Defaults are the improved model, not the seed: the seed is ``kernel=stride=4``, ``atoms=100``,
     ``atom_norm="none"``, ``decoder_bias=False``, ``output="linear"``, ``wta_axis="atoms"``.
-    Channels are three groups of ``in_channels // 3``: [binary | velocity | third], where the third
-    group is the micro-timing offset for ``layout="drums"`` and the binary hold for ``"piano"``.
+    ``layout`` names the codec whose grid the model reads; its channels are the codec's three groups
+    [binary | velocity | third], and what the third group means (micro-timing offset for drums, hold
+    for piano) comes from the codec's grid layout.
     """
 
     layout: str
@@ -108,7 +110,7 @@ class ModelConfig:
     inference_coder: str = "network"
 
     def __post_init__(self) -> None:
-        _check_choice("layout", self.layout, LAYOUTS)
+        _check_choice("layout", self.layout, tuple(CODECS))  # read now: codecs registered later count
         _check_int("in_channels", self.in_channels, 3)
         if self.in_channels % 3:
             raise ParameterError(
@@ -163,7 +165,7 @@ class ModelConfig:
     @property
     def group_size(self) -> int:
         """Channels per group (G): 9 for the drum grid, 88 for piano."""
-        return self.in_channels // 3
+        return group_size(self.in_channels)
 
     @property
     def padding(self) -> int:

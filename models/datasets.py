@@ -78,7 +78,7 @@ def encode_items(items: list[MidiItem], codec: Any, cache_dir: str | Path | None
             out.skipped["unreadable_or_empty"] += 1
             log.info("skipped %s: %s", item.path, exc)
             continue
-        if not np.any(grid[: codec.channels // 3] > 0.5):
+        if not codec.has_notes(grid):
             out.skipped["no_usable_notes"] += 1
             continue
         out.items.append(item)

@@ -19,6 +19,7 @@ k = B / columns-per-bar whenever that is a whole number (its native rule, which 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,7 +27,8 @@ from typing import Any, Protocol
 import numpy as np
 import torch
 
-from sidl.bridge.codecs import get_codec, load_score
+from sidl.bridge.codecs import Codec, get_codec, load_score
+from sidl.bridge.geometry import winners_for
 from sidl.bridge.errors import MidiFileError, ParameterError, UnsupportedMeterError
 from sidl.models.autoencoder import ConvWTAAutoencoder
 from sidl.models.checkpoint import SHIPPED_DIR, load_config, load_weights, resolve_model_dir
@@ -45,7 +47,14 @@ from sidl.models.evaluation import (
 
 log = logging.getLogger(__name__)
 
-OMP_SHIPPED = SHIPPED_DIR / "omp-drums" / "dictionary.npz"
+def shipped_omp(codec: Codec) -> Path:
+    """Where a shipped classical-baseline fit for ``codec`` lives (``omp-<codec>``), if there is one."""
+    return SHIPPED_DIR / f"omp-{codec.name}" / "dictionary.npz"
+
+
+def seed_reference(codec: Codec) -> str:
+    """The shipped seed-faithful model of ``codec`` compared against (``seed-<codec>``), if shipped."""
+    return f"seed-{codec.name}"
 
 
 class GridSystem(Protocol):
@@ -96,8 +105,9 @@ class LoadedModel:
         if budget is None:
             return self.model.encode(x)
         columns_per_bar = cfg.steps_per_bar // cfg.stride
-        if cfg.wta_axis == "atoms" and cfg.kernel == cfg.stride and budget % columns_per_bar == 0:
-            return self.model.encode(x, k=budget // columns_per_bar, axis="atoms")
+        native = winners_for(budget, wta_axis=cfg.wta_axis, columns_per_bar=columns_per_bar)
+        if cfg.wta_axis == "atoms" and cfg.kernel == cfg.stride and native is not None:
+            return self.model.encode(x, k=native, axis="atoms")
         return self.model.encode(x, k=budget, axis="bar")
 
     @torch.no_grad()
@@ -141,8 +151,56 @@ class EvalSet:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class EvalKind:
+    """How grids are scored, by what their third channel group means (``timing``: hits with
+    micro-timing, scored per (row, step) cell with timing errors in ms, and a denoising benchmark on
+    damaged copies; ``hold``: onsets and sounding frames)."""
+
+    score: Callable[[np.ndarray, np.ndarray, EvalFile, int], Any]  # (clean, estimate, file, steps per beat)
+    corrupt: bool  # damaged copies of each file are scored too (the denoising benchmark)
+    grid_snap: bool  # the grid-snap reference applies
+    report_key: str  # a key of this kind's per-budget entries, to tell the kind of a stored report
+    head: str
+    row: Callable[[str, str, dict[str, Any]], str]
+
+
+def _hit_row(name: str, budget: str, r: dict[str, Any]) -> str:
+    d = r.get("denoise", {})
+    return (f"| {name} | {budget} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
+            f"{_num(r['velocity_mae']):.1f} | {_num(r['timing_mae_ms']):.1f} | {d.get('f1_output', float('nan')):.3f} | "
+            f"{d.get('score', float('nan')):+.3f} |")
+
+
+def _onset_row(name: str, budget: str, r: dict[str, Any]) -> str:
+    return (f"| {name} | {budget} | {r['onset_precision']:.3f} | {r['onset_recall']:.3f} | "
+            f"{r['onset_f1']:.3f} | {_num(r['velocity_mae']):.1f} | {r['frame_f1']:.3f} |")
+
+
+EVAL_KINDS: dict[str, EvalKind] = {
+    "timing": EvalKind(
+        score=lambda clean, est, f, spb: drum_metrics(clean, est, f.step_seconds), corrupt=True, grid_snap=True,
+        report_key="precision",
+        head="| system | budget/bar | hit P | hit R | hit F1 | vel MAE | timing MAE ms | denoise F1 out | denoise score |",
+        row=_hit_row),
+    "hold": EvalKind(
+        score=lambda clean, est, f, spb: piano_metrics(clean, est, spb), corrupt=False, grid_snap=False,
+        report_key="onset_precision",
+        head="| system | budget/bar | onset P | onset R | onset F1 | vel MAE | frame F1 |",
+        row=_onset_row),
+}
+
+
+def eval_kind(codec: Codec) -> EvalKind:
+    """How ``codec``'s grids are scored."""
+    role = codec.grid_layout.third.role
+    if role not in EVAL_KINDS:
+        raise ParameterError(f"no evaluation for grids whose third group is {role!r}")
+    return EVAL_KINDS[role]
+
+
 def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool, max_files: int | None) -> EvalSet:
-    """Encode every file of the split (clean, and noisy for drums), counting what had to be skipped."""
+    """Encode every file of the split (clean, and noisy with ``corrupt``), counting what had to be skipped."""
     items = discover(data_dir, split)
     if max_files:
         items = items[:max_files]
@@ -166,19 +224,18 @@ def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool
     return out
 
 
-def score_system(system: GridSystem, data: EvalSet, layout: str, budget: int | None,
+def score_system(system: GridSystem, data: EvalSet, kind: EvalKind, budget: int | None,
                  steps_per_beat: int) -> dict[str, Any]:
-    """Reconstruction (and, for drums, denoising) metrics of one system at one budget, micro-averaged."""
-    if layout == "piano":
-        return _rounded(merge_scores([piano_metrics(f.clean, system.reconstruct(f.clean, budget), steps_per_beat)
-                                      for f in data.files]).to_dict())
-    result = _rounded(merge_scores([drum_metrics(f.clean, system.reconstruct(f.clean, budget), f.step_seconds)
-                                    for f in data.files]).to_dict())
+    """Reconstruction (and, where the kind has one, denoising) metrics of one system at one budget,
+    micro-averaged."""
+    def scores(pairs: list[tuple[EvalFile, np.ndarray]]) -> Any:
+        return merge_scores([kind.score(f.clean, est, f, steps_per_beat) for f, est in pairs])
+
+    result = _rounded(scores([(f, system.reconstruct(f.clean, budget)) for f in data.files]).to_dict())
     noisy = [f for f in data.files if f.noisy is not None]
     if noisy:
-        den_out = merge_scores([drum_metrics(f.clean, system.reconstruct(f.noisy, budget), f.step_seconds)
-                                for f in noisy])
-        den_in = merge_scores([drum_metrics(f.clean, f.noisy, f.step_seconds) for f in noisy])
+        den_out = scores([(f, system.reconstruct(f.noisy, budget)) for f in noisy])
+        den_in = scores([(f, f.noisy) for f in noisy])
         result["denoise"] = {
             "f1_noisy": round(den_in.f1, 4),
             "f1_output": round(den_out.f1, 4),
@@ -196,9 +253,10 @@ def _rounded(d: dict[str, Any]) -> dict[str, Any]:
 def fit_or_load_omp(data_dir: str | Path, split: str, codec: Any, cache_dir: str | Path | None, *,
                     n_atoms: int, patch_steps: int) -> PatchDictionaryBaseline:
     """The classical baseline with as many atoms as the model, on bar patches: the shipped fit for
-    drums when it matches, else fitted now on ``split`` (about a minute)."""
-    if OMP_SHIPPED.is_file() and codec.name == "drums":
-        shipped = PatchDictionaryBaseline.load(OMP_SHIPPED)
+    codec when there is one and it matches, else fitted now on ``split`` (about a minute)."""
+    shipped_path = shipped_omp(codec)
+    if shipped_path.is_file():
+        shipped = PatchDictionaryBaseline.load(shipped_path)
         if shipped.n_atoms == n_atoms:
             return shipped
     grids = encode_items(discover(data_dir, split), codec, cache_dir).grids
@@ -214,18 +272,19 @@ def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, bud
         raise ParameterError(f"budgets must be positive integers, got {budgets}")
     main = LoadedModel.load(model)
     codec = get_codec(main.codec_name, **main.codec_options)
-    layout = main.model.config.layout
-    data = load_eval_set(data_dir, split, codec, corrupt=layout == "drums", max_files=max_files)
+    kind = eval_kind(codec)
+    data = load_eval_set(data_dir, split, codec, corrupt=kind.corrupt, max_files=max_files)
     if not data.files:
         raise ParameterError(f"no usable file in split {split!r} of {data_dir}")
     systems: list[GridSystem] = [main]
     fixed: list[GridSystem] = []
     if baselines:
         fixed = [FixedSystem("identity", IdentityBaseline())]
-        if layout == "drums":
+        if kind.grid_snap:
             fixed.append(FixedSystem("grid_snap", GridSnapBaseline()))
-            if main.name != "seed-drums":
-                systems.append(LoadedModel.load("seed-drums"))
+        seed = seed_reference(codec)
+        if main.name != seed and (SHIPPED_DIR / seed).is_dir():
+            systems.append(LoadedModel.load(seed))
         omp = fit_or_load_omp(data_dir, omp_fit_split, codec, cache_dir, n_atoms=main.model.config.atoms,
                               patch_steps=main.model.config.steps_per_bar)
         systems.append(OmpSystem("omp", omp))
@@ -239,19 +298,19 @@ def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, bud
         "budget_unit": "non-zero code entries per bar",
         "systems": {},
     }
-    spb = getattr(codec, "steps_per_beat", 4)
+    spb = codec.steps_per_beat
     for system in systems:
         entry: dict[str, Any] = {"budgets": {}}
         for b in budgets:
             log.info("scoring %s at budget %d", system.name, b)
-            entry["budgets"][str(b)] = score_system(system, data, layout, b, spb)
+            entry["budgets"][str(b)] = score_system(system, data, kind, b, spb)
         if isinstance(system, LoadedModel):
             cfg = system.model.config
-            entry["as_trained"] = score_system(system, data, layout, None, spb)
+            entry["as_trained"] = score_system(system, data, kind, None, spb)
             entry["as_trained"]["rule"] = f"top-{cfg.k} over {cfg.wta_axis}"
         report["systems"][system.name] = entry
     for system in fixed:
-        report["systems"][system.name] = {"no_budget": score_system(system, data, layout, None, spb)}
+        report["systems"][system.name] = {"no_budget": score_system(system, data, kind, None, spb)}
     return report
 
 
@@ -262,11 +321,8 @@ def _num(value: Any) -> float:
 
 def format_table(report: dict[str, Any]) -> str:
     """The report as a Markdown table (what the README shows)."""
-    drums = report["codec"] == "drums"
-    if drums:
-        head = "| system | budget/bar | hit P | hit R | hit F1 | vel MAE | timing MAE ms | denoise F1 out | denoise score |"
-    else:
-        head = "| system | budget/bar | onset P | onset R | onset F1 | vel MAE | frame F1 |"
+    kind = _report_kind(report)
+    head = kind.head
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, entry in report["systems"].items():
         rows = [(b, r) for b, r in entry.get("budgets", {}).items()]
@@ -275,12 +331,15 @@ def format_table(report: dict[str, Any]) -> str:
         if "no_budget" in entry:
             rows.append(("—", entry["no_budget"]))
         for budget, r in rows:
-            if drums:
-                d = r.get("denoise", {})
-                lines.append(f"| {name} | {budget} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
-                             f"{_num(r['velocity_mae']):.1f} | {_num(r['timing_mae_ms']):.1f} | {d.get('f1_output', float('nan')):.3f} | "
-                             f"{d.get('score', float('nan')):+.3f} |")
-            else:
-                lines.append(f"| {name} | {budget} | {r['onset_precision']:.3f} | {r['onset_recall']:.3f} | "
-                             f"{r['onset_f1']:.3f} | {_num(r['velocity_mae']):.1f} | {r['frame_f1']:.3f} |")
+            lines.append(kind.row(name, budget, r))
     return "\n".join(lines)
+
+
+def _report_kind(report: dict[str, Any]) -> EvalKind:
+    """The kind a (possibly stored) report was scored as, told by its entries' keys."""
+    for entry in report["systems"].values():
+        for r in (*entry.get("budgets", {}).values(), entry.get("as_trained"), entry.get("no_budget")):
+            for kind in (EVAL_KINDS.values() if r else ()):
+                if kind.report_key in r:
+                    return kind
+    return eval_kind(get_codec(report["codec"]))

@@ -18,7 +18,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.codecs import HIT_THRESHOLD
 from sidl.models.autoencoder import activate_logits
+from sidl.models.grid import BINARY_ROLES, grid_layout, group_slices
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,9 @@ def groove_loss(
       (a float or a (G,) tensor) up-weights the rare positive cells;
     - velocity: MSE of sigmoid(logit) against the target, only at target hit/onset cells (mean over
       those cells), weighted by ``velocity_weight``;
-    - third group, weighted by ``offset_weight``: drums — MSE of 0.5·tanh(logit) against the
-      offset at target hits only; piano — BCE-with-logits on the binary hold.
+    - third group, weighted by ``offset_weight``, by its role in the codec's grid layout: a value
+      (drums' offset) — MSE of its activation (0.5·tanh) at target hits only; binary (piano's hold)
+      — BCE-with-logits.
 
     It takes logits, not outputs, because BCE-with-logits is numerically stable and keeps a
     useful gradient where a sigmoid has saturated on the wrong answer; the continuous groups go
@@ -68,9 +71,11 @@ def groove_loss(
     (keys: hit/onset, velocity, offset/hold, total).
     """
     _check_pair(logits, target)
-    g = logits.shape[1] // 3
+    lay = grid_layout(layout)
     act = activate_logits(logits, layout)  # also validates layout
-    bin_logit, bin_target = logits[:, :g], target[:, :g]
+    hit_rows, vel_rows, third_rows = group_slices(logits.shape[1])
+    g = hit_rows.stop
+    bin_logit, bin_target = logits[:, hit_rows], target[:, hit_rows]
     pw: Tensor | None = None
     if pos_weight is not None:
         pw = torch.as_tensor(pos_weight, dtype=logits.dtype, device=logits.device)
@@ -81,14 +86,10 @@ def groove_loss(
         elif pw.dim() != 0:
             raise ParameterError(f"pos_weight must be a float or have shape ({g},), got {tuple(pw.shape)}")
     hit = F.binary_cross_entropy_with_logits(bin_logit, bin_target, pos_weight=pw)
-    mask = bin_target > 0.5
-    velocity = _masked_mse(act[:, g : 2 * g], target[:, g : 2 * g], mask)
-    if layout == "drums":
-        third = _masked_mse(act[:, 2 * g :], target[:, 2 * g :], mask)
-        names = ("hit", "velocity", "offset")
-    else:
-        third = F.binary_cross_entropy_with_logits(logits[:, 2 * g :], target[:, 2 * g :])
-        names = ("onset", "velocity", "hold")
+    mask = bin_target > HIT_THRESHOLD
+    velocity, third = (_group_loss(role, logits[:, rows], act[:, rows], target[:, rows], mask)
+                       for role, rows in ((lay.velocity.role, vel_rows), (lay.third.role, third_rows)))
+    names = lay.names
     total = hit_weight * hit + velocity_weight * velocity + offset_weight * third
     parts = {
         names[0]: float(hit.detach()),
@@ -97,6 +98,14 @@ def groove_loss(
         "total": float(total.detach()),
     }
     return total, parts
+
+
+def _group_loss(role: str, logits: Tensor, act: Tensor, target: Tensor, mask: Tensor) -> Tensor:
+    """BCE-with-logits for a binary group (hold); masked MSE of the activated value for a value
+    that only means something at a note (velocity, micro-timing offset)."""
+    if role in BINARY_ROLES:
+        return F.binary_cross_entropy_with_logits(logits, target)
+    return _masked_mse(act, target, mask)
 
 
 _LOSSES: dict[str, Callable[..., Any]] = {"mse": mse_loss, "groove": groove_loss}

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from sidl.bridge.codecs import HIT_THRESHOLD
+from sidl.models.grid import ACTIVATIONS, BINARY_ROLES, CHAIN_RULES, grid_layout
 from sidl.models.wta import sparsify
 
 
@@ -22,18 +24,17 @@ def logit_gradient(model: torch.nn.Module, logits: Tensor, x: Tensor) -> Tensor:
     cfg = model.config
     if cfg.output == "linear":
         return logits - x  # MSE
-    g = cfg.in_channels // 3
-    hits = x[:, :g]
-    mask = (hits > 0.5).to(x.dtype)
+    lay = grid_layout(cfg.layout)
+    hit_rows = lay.hit.rows
+    mask = (x[:, hit_rows] > HIT_THRESHOLD).to(x.dtype)
     grad = torch.empty_like(logits)
-    grad[:, :g] = torch.sigmoid(logits[:, :g]) - hits  # BCE on hits/onsets
-    sv = torch.sigmoid(logits[:, g : 2 * g])
-    grad[:, g : 2 * g] = (sv - x[:, g : 2 * g]) * sv * (1 - sv) * mask  # velocity, on hits only
-    if cfg.layout == "drums":
-        to = torch.tanh(logits[:, 2 * g :])
-        grad[:, 2 * g :] = (0.5 * to - x[:, 2 * g :]) * 0.5 * (1 - to * to) * mask
-    else:
-        grad[:, 2 * g :] = torch.sigmoid(logits[:, 2 * g :]) - x[:, 2 * g :]  # BCE on holds
+    for group in lay.groups:
+        rows = group.rows
+        act = ACTIVATIONS[group.activation](logits[:, rows])
+        if group.role in BINARY_ROLES:
+            grad[:, rows] = act - x[:, rows]  # BCE on hits/onsets and holds
+        else:  # masked MSE on the activated value (velocity, offset), at hits only
+            grad[:, rows] = CHAIN_RULES[group.activation](act - x[:, rows], act) * mask
     return grad
 
 

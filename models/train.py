@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,13 @@ import numpy as np
 import torch
 
 from sidl import __version__
-from sidl.bridge.codecs import get_codec
+from sidl.bridge.codecs import HIT_THRESHOLD, get_codec
 from sidl.bridge.errors import ParameterError
 from sidl.models.autoencoder import ConvWTAAutoencoder
 from sidl.models.checkpoint import CONFIG_FILE, load_train_state, load_weights, save_model, save_train_state
 from sidl.models.config import KSchedule, ModelConfig
 from sidl.models.datasets import cut_windows, discover, encode_items
+from sidl.models.grid import grid_layout, group_slices
 from sidl.models.losses import get_loss
 
 log = logging.getLogger(__name__)
@@ -102,10 +104,13 @@ def seed_everything(seed: int) -> None:
 
 
 def corrupt_batch(x: torch.Tensor, cfg: DenoiseConfig, layout: str, gen: torch.Generator) -> torch.Tensor:
-    """Corrupt a batch of grids (N, 3G, T) in torch: delete hits, add spurious ones, jitter offsets."""
+    """Corrupt a batch of grids (N, 3G, T) in torch: delete hits, add spurious ones, and treat the
+    third group by its role in ``layout``'s grid (jitter micro-timing offsets; a spurious onset's hold
+    sounds for its step)."""
     n, c, t = x.shape
-    g = c // 3
-    hits = x[:, :g] > 0.5
+    hit_rows, vel_rows, third_rows = group_slices(c)
+    g = hit_rows.stop
+    hits = x[:, hit_rows] > HIT_THRESHOLD
     chosen = torch.rand(n, 1, 1, generator=gen) < cfg.probability
     y = x.clone()
     delete = hits & (torch.rand(n, g, t, generator=gen) < cfg.delete) & chosen
@@ -113,17 +118,30 @@ def corrupt_batch(x: torch.Tensor, cfg: DenoiseConfig, layout: str, gen: torch.G
     empty = (~hits).sum(dim=(1, 2), keepdim=True).clamp(min=1)
     add = (~hits) & (torch.rand(n, g, t, generator=gen) < cfg.add * n_hits / empty) & chosen
     keep = ~delete
-    y[:, :g] = torch.where(add, torch.ones_like(y[:, :g]), y[:, :g] * keep)
+    y[:, hit_rows] = torch.where(add, torch.ones_like(y[:, hit_rows]), y[:, hit_rows] * keep)
     velocity = (20 + torch.rand(n, g, t, generator=gen) * 80) / 127
-    y[:, g : 2 * g] = torch.where(add, velocity, y[:, g : 2 * g] * keep)
-    if layout == "drums":
-        offsets = y[:, 2 * g :] * keep
-        jitter = torch.randn(n, g, t, generator=gen) * cfg.jitter_steps
-        now_hit = (hits & keep) | add
-        y[:, 2 * g :] = torch.where(now_hit & chosen, (offsets + jitter).clamp(-0.5, 0.5), offsets)
-    else:  # piano: a spurious onset also sounds for its step
-        y[:, 2 * g :] = torch.where(add, torch.ones_like(y[:, 2 * g :]), y[:, 2 * g :])
+    y[:, vel_rows] = torch.where(add, velocity, y[:, vel_rows] * keep)
+    role = grid_layout(layout).third.role
+    y[:, third_rows] = _THIRD_CORRUPTION[role](y[:, third_rows], hits=hits, keep=keep, add=add, chosen=chosen,
+                                                cfg=cfg, gen=gen)
     return y
+
+
+def _jitter_offsets(third: torch.Tensor, *, hits: torch.Tensor, keep: torch.Tensor, add: torch.Tensor,
+                    chosen: torch.Tensor, cfg: DenoiseConfig, gen: torch.Generator) -> torch.Tensor:
+    offsets = third * keep
+    jitter = torch.randn(offsets.shape, generator=gen) * cfg.jitter_steps
+    now_hit = (hits & keep) | add
+    return torch.where(now_hit & chosen, (offsets + jitter).clamp(-0.5, 0.5), offsets)
+
+
+def _hold_added(third: torch.Tensor, *, hits: torch.Tensor, keep: torch.Tensor, add: torch.Tensor,
+                chosen: torch.Tensor, cfg: DenoiseConfig, gen: torch.Generator) -> torch.Tensor:
+    return torch.where(add, torch.ones_like(third), third)  # a spurious onset also sounds for its step
+
+
+# How corruption treats the third channel group, by its role in the codec's grid layout.
+_THIRD_CORRUPTION: dict[str, Callable[..., torch.Tensor]] = {"timing": _jitter_offsets, "hold": _hold_added}
 
 
 class Trainer:
@@ -142,7 +160,7 @@ class Trainer:
             )
         steps_per_bar = config.model.steps_per_bar
         window, hop = config.window_bars * steps_per_bar, config.hop_bars * steps_per_bar
-        hit_rows = self.codec.channels // 3
+        hit_rows = self.codec.hit_rows.stop
         self.train_set = encode_items(discover(data_dir, "train"), self.codec, cache_dir)
         self.train_windows = torch.from_numpy(cut_windows(self.train_set.grids, window, hop, hit_rows=hit_rows))
         if config.max_windows and len(self.train_windows) > config.max_windows:

@@ -25,10 +25,11 @@ import numpy as np
 from sidl.bridge.codecs import save_score
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
+from sidl.bridge.live.limits import check_bpm
 from sidl.bridge.ops import AtomStats
 from sidl.bridge.tools import code_bars, grid_score
 
-log = logging.getLogger("sidl.analysis.atoms")
+log = logging.getLogger(__name__)
 
 STRENGTH_BOOSTS = (1.0, 1.25, 1.5, 2.0, 3.0, 4.0)  # for --midi: the first that makes an atom audible
 
@@ -53,15 +54,11 @@ def atom_usage(engine: Engine, *, data: str | Path | None = None, split: str | N
     a dataset folder with ``split``, or a CSV listing files) when given."""
     if data is not None:
         return measure_usage(engine, data, split=split, k=k)
-    raw = engine.info.extra.get("atom_stats")
-    if not raw:
+    stats = engine.info.atom_stats  # parsed and checked against the model when it was loaded
+    if stats is None:
         raise ModelError(f"model {engine.info.name!r} carries no atom statistics, so how often its atoms are used "
                          "on the training data is unknown; pass --data DIR to measure usage on a folder of MIDI "
                          "files, or re-export the model with `sidl export ... --stats-data DATA`")
-    stats = AtomStats.from_dict(raw)
-    if stats.atoms != engine.info.atoms:
-        raise ModelError(f"model {engine.info.name!r}: its statistics describe {stats.atoms} atoms, the model has "
-                         f"{engine.info.atoms}")
     corpus = engine.info.training_data.split(" (")[0].split(". ")[0].strip() or "its training data"
     return AtomUsage.from_stats(stats, f"training split of {corpus}")
 
@@ -143,23 +140,21 @@ def ranked_atoms(engine: Engine, usage: AtomUsage, top: int) -> list[RankedAtom]
 
 
 def describe_grid(engine: Engine, grid: np.ndarray, threshold: float = 0.5) -> str:
-    """What a grid plays, in words: ``kick×2 snare×2 closed_hihat×8`` / ``D4 F#4`` (onsets)."""
-    from sidl.bridge.analysis.plotting import drum_names, note_name
-
-    third = engine.info.in_channels // 3
-    played = grid[:third] > threshold
-    if engine.info.codec_name == "drums":
-        names = drum_names()
-        parts = [f"{names[r]}×{int(n)}" for r, n in enumerate(played.sum(axis=1)) if n]
+    """What a grid plays, in words: ``kick×2 snare×2 closed_hihat×8`` / ``D4 F#4`` (onsets): each hit
+    row that plays, by its label, with its count where the third group is micro-timing (hits are
+    counted) and without where it is hold (notes are named)."""
+    codec = engine.codec
+    labels = codec.row_labels()
+    hit = grid[codec.hit_rows]
+    played = hit > threshold
+    if codec.grid_layout.third.role == "timing":
+        parts = [f"{labels[r]}×{int(n)}" for r, n in enumerate(played.sum(axis=1)) if n]
     else:
-        lowest = int(engine.info.codec_spec.get("lowest_pitch", 21))
-        parts = [note_name(lowest + int(r)) for r in np.flatnonzero(played.any(axis=1))]
+        parts = [labels[int(r)] for r in np.flatnonzero(played.any(axis=1))]
     if parts:
         return " ".join(parts)
-    row = int(np.unravel_index(np.argmax(grid[:third]), grid[:third].shape)[0])
-    where = (drum_names()[row] if engine.info.codec_name == "drums"
-             else note_name(int(engine.info.codec_spec.get("lowest_pitch", 21)) + row))
-    return f"nothing alone (peak {float(grid[:third].max()):.2f} at {where})"
+    row = int(np.unravel_index(np.argmax(hit), hit.shape)[0])
+    return f"nothing alone (peak {float(hit.max()):.2f} at {labels[row]})"
 
 
 # ------------------------------------------------------------------------------------------ pictures
@@ -172,13 +167,13 @@ def plot_atoms(engine: Engine, atoms: list[RankedAtom], out: str | Path, *, usag
     if isinstance(cols, bool) or not isinstance(cols, int) or cols < 1:
         raise ParameterError(f"--cols must be an integer >= 1, got {cols!r}")
     plt = plotting.pyplot()
-    drums = engine.info.codec_name == "drums"
+    roll = plotting.roll_for(engine.codec)
     cols = min(cols, len(atoms))
     rows = -(-len(atoms) // cols)
-    panel_w, panel_h = (2.1, 1.55) if drums else (1.55, 1.9)
+    panel_w, panel_h = roll.atom_panel
     fig, axes = plt.subplots(rows, cols, figsize=(panel_w * cols + 0.8, panel_h * rows + 1.0), squeeze=False,
                              layout="constrained")
-    steps_per_beat = int(engine.info.codec_spec.get("steps_per_beat", 4))
+    steps_per_beat = engine.codec.steps_per_beat
     kernel = engine.info.kernel
     bias = atom_grids(engine, np.array([0]), np.array([0.0]))[0]  # what plays with no atom at all
     for i, ax in enumerate(axes.flat):
@@ -186,33 +181,21 @@ def plot_atoms(engine: Engine, atoms: list[RankedAtom], out: str | Path, *, usag
             ax.axis("off")
             continue
         a = atoms[i]
-        first_col = i % cols == 0
-        if drums:
-            plotting.draw_drum_roll(ax, a.grid, steps_per_unit=1, names=first_col, shade=a.grid - bias)
-            ax.set_xticks([b * steps_per_beat for b in range(kernel // steps_per_beat)])
-            ax.set_xticklabels([str(b + 1) for b in range(kernel // steps_per_beat)])
-        else:
-            pitches = plotting.piano_key_range(a.grid, min_keys=7, max_keys=24)
-            plotting.draw_piano_roll(ax, a.grid, pitches, steps_per_unit=1, dot_scale=1.6)
-            ax.set_xticks([0, kernel / 2])
-            ax.set_xticklabels(["beat", "+½"])
+        roll.draw_atom(ax, engine.codec, a.grid, first_col=i % cols == 0, shade=a.grid - bias, kernel=kernel,
+                       steps_per_beat=steps_per_beat)
         ax.tick_params(labelsize=6, length=2, pad=1)
         ax.set_title(f"#{a.rank} · atom {a.atom} · {100 * a.frequency:.1f}%", fontsize=7, pad=2)
-    what = ("drum atoms (one bar: 9 drums × 16 steps; x = beats)" if drums
-            else "piano atoms (one beat, 8 steps; y = the keys each atom uses)")
+    what = roll.atom_caption(engine.codec, kernel)
     fig.suptitle(f"{engine.info.name}: the {len(atoms)} most used of {engine.info.atoms} {what}\n"
                  f"% = share of bars where the atom is active ({usage_source}); each atom alone at its typical strength\n"
-                 + ("shading = the atom's part of the hit rows (red adds, blue takes away); dots = hits that play alone "
-                    "(darker/larger = louder, shifted by micro-timing)"
-                    if drums else "blue = hold, dots = onsets that play alone (darker/larger = louder), "
-                                  "rings = weaker onsets"),
+                 + roll.atom_legend,
                  fontsize=9)
     return plotting.save_figure(fig, out, dpi=100)
 
 
 # ------------------------------------------------------------------------------------------ MIDI
 def _audible(engine: Engine, grid: np.ndarray) -> bool:
-    return bool((grid[: engine.info.in_channels // 3] > 0.5).any())
+    return engine.codec.has_notes(grid)
 
 
 def audition_grid(engine: Engine, atom: RankedAtom) -> tuple[np.ndarray, float]:
@@ -230,11 +213,10 @@ def audition_grid(engine: Engine, atom: RankedAtom) -> tuple[np.ndarray, float]:
 
 def write_atom_midi(engine: Engine, atoms: list[RankedAtom], out_dir: str | Path, *, bpm: float = 120.0,
                     usage_source: str = "") -> Path:
-    """Each atom alone as ``rank-NNN-atom-AAAA.mid`` (drums on channel 10, piano on channel 1) and
+    """Each atom alone as ``rank-NNN-atom-AAAA.mid`` (on the codec's channel: 10 for drums, 1 for piano) and
     ``index.json`` (rank, atom, frequency, strength written, file; ``file`` is null for an atom that
     plays nothing alone even at 4 × its typical strength)."""
-    if not 20.0 <= bpm <= 400.0:
-        raise ParameterError(f"--bpm must be within 20..400, got {bpm}")
+    check_bpm(bpm, "--bpm")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     listing = []

@@ -23,7 +23,7 @@ import numpy as np
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import ParameterError
 
-log = logging.getLogger("sidl.analysis.code")
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BARS = 16
 
@@ -105,7 +105,7 @@ def code_view(engine: Engine, path: str | Path, *, bars: str | None = None, k: i
     spb = engine.info.steps_per_bar
     n_bars = -(-src.steps // spb)
     first, end = parse_bars(bars, n_bars)
-    k = engine.info.k if k is None else k
+    k = engine.info.atoms_per_bar if k is None else k
     code = engine.encode(src.grid, k)
     recon = engine.decode(code)
     geometry = engine.geometry
@@ -123,8 +123,7 @@ def code_view(engine: Engine, path: str | Path, *, bars: str | None = None, k: i
     grid_out = recon[:, lo:hi]
     if grid_in.shape[1] < hi - lo:  # the piece's last bar padded with silence, as the model sees it
         grid_in = np.pad(grid_in, ((0, 0), (0, hi - lo - grid_in.shape[1])))
-    third = engine.info.in_channels // 3
-    f1 = _f1(grid_in[:third] > 0.5, grid_out[:third] > 0.5)
+    f1 = _f1(engine.codec.hits(grid_in), engine.codec.hits(grid_out))
     log.info("%s: bars %d-%d of %d, %d atoms active", path, first + 1, end, n_bars, len(active))
     return CodeView(Path(path), engine.info.name, first, end, n_bars, int(k), shown, (c0, c1), centres,
                     geometry.stride / spb, [int(chosen[i]) for i in order], [int(a) for a in active],
@@ -154,17 +153,12 @@ def draw_code_view(engine: Engine, view: CodeView) -> Any:
     from sidl.bridge.analysis import plotting
 
     plt = plotting.pyplot()
-    drums = engine.info.codec_name == "drums"
+    roll = plotting.roll_for(engine.codec)
     n_atoms = max(1, len(view.atoms))
     n_bars = view.end_bar - view.first_bar
     width = min(18.0, max(7.0, 0.9 * n_bars + 2.5))
     code_h = min(9.0, max(1.2, 0.13 * n_atoms + 0.4))
-    if drums:
-        roll_h, pitches = 1.9, None
-    else:
-        both = np.concatenate([view.input_grid, view.reconstruction], axis=1)
-        pitches = plotting.piano_key_range(both, min_keys=24, relative=0.5)
-        roll_h = min(4.5, max(2.2, 0.06 * (pitches[1] - pitches[0] + 1)))
+    rows_shown, roll_h = roll.view_rows(engine.codec, np.concatenate([view.input_grid, view.reconstruction], axis=1))
     fig, axes = plt.subplots(3, 1, figsize=(width, code_h + 2 * roll_h + 1.2), sharex=True,
                              gridspec_kw={"height_ratios": [code_h, roll_h, roll_h]}, layout="constrained")
     ax_code, ax_in, ax_out = axes
@@ -190,20 +184,16 @@ def draw_code_view(engine: Engine, view: CodeView) -> Any:
     ax_code.set_title(f"{view.path.name} — {view.model} model, {view.k} atoms per bar, bars {view.first_bar + 1}–"
                       f"{view.end_bar} of {view.bars_total}: {len(view.active)} atoms active", fontsize=9)
     for ax, grid, name in ((ax_in, view.input_grid, "input"),
-                           (ax_out, view.reconstruction, f"reconstruction (hit F1 {view.hit_f1:.2f})" if drums
-                            else f"reconstruction (onset F1 {view.hit_f1:.2f})")):
-        if drums:
-            plotting.draw_drum_roll(ax, grid, start=view.first_bar, steps_per_unit=view.steps_per_bar,
-                                    dot_scale=max(0.35, min(1.0, 12 / n_bars)))
-        else:
-            plotting.draw_piano_roll(ax, grid, pitches, start=view.first_bar, steps_per_unit=view.steps_per_bar,
-                                     dot_scale=max(0.3, min(1.0, 8 / n_bars)))
+                           (ax_out, view.reconstruction,
+                            f"reconstruction ({engine.codec.hit_word} F1 {view.hit_f1:.2f})")):
+        roll.draw_view(ax, engine.codec, grid, rows_shown, start=view.first_bar, steps_per_unit=view.steps_per_bar,
+                       n_bars=n_bars)
         ax.tick_params(labelsize=7)
         ax.set_ylabel(name, fontsize=8)
     for ax in axes:
         _bar_ticks(ax, view.first_bar, view.end_bar)
     ax_out.set_xlim(view.first_bar, view.end_bar)
-    ax_out.set_xlabel("bar" if drums else "bar (4 beats)", fontsize=8)
+    ax_out.set_xlabel(roll.bar_label, fontsize=8)
     return fig
 
 
@@ -218,7 +208,7 @@ def run_code(args: argparse.Namespace) -> int:
                           "active_atoms": view.active, "shown_atoms": view.atoms, "hit_f1": view.hit_f1,
                           "per_bar": bars, "picture": written}, indent=2))
         return 0
-    quality = "hit" if engine.info.codec_name == "drums" else "onset"
+    quality = engine.codec.hit_word
     print(f"{view.path}: bars {view.first_bar + 1}-{view.end_bar} of {view.bars_total}, {view.k} atoms per bar "
           f"({view.model}); {len(view.active)} atoms active; reconstruction {quality} F1 {view.hit_f1:.3f}")
     print(f"{'bar':>4}  atoms (activation), strongest first")

@@ -20,7 +20,7 @@ from sidl.bridge.dataset_index import MIDI_SUFFIXES
 from sidl.bridge.errors import CodecMismatchError, MidiFileError, ParameterError, SidlError, UnsupportedMeterError
 from sidl.bridge.tools import Loaded, load_for
 
-log = logging.getLogger("sidl.analysis.corpus")
+log = logging.getLogger(__name__)
 
 MAX_LISTED_SKIPS = 50
 SKIP_REASONS = {"unsupported_meter": "in a meter the codec does not handle", "wrong_codec": "made for the other model",

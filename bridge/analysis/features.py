@@ -9,20 +9,23 @@ hand-made baselines to compare it with.
   classes (C … B).
 - :func:`hit_density` (drum baseline) — hits per bar for each of the drum codec's 9 classes.
 
-The baselines are read from the codec's grid, the model features from the engine's code; both work
-on whole pieces of any length.
+The baselines are the codec's own (:meth:`Codec.baseline_feature`), read from its grid; the model
+features from the engine's code; both work on whole pieces of any length.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sidl.bridge.codecs import Codec
+from sidl.bridge.codecs.drums import hit_density
+from sidl.bridge.codecs.piano import pitch_class_histogram
 from sidl.bridge.errors import ParameterError
 
+__all__ = ["FEATURES", "active_histogram", "average_activity", "baseline_feature", "baseline_name", "hit_density",
+           "model_feature", "pitch_class_histogram"]
+
 FEATURES = ("activity", "histogram")
-PIANO_KEYS = 88
-PIANO_LOWEST = 21  # MIDI pitch of row 0 (A0)
-DRUM_CLASSES = 9
 
 
 def _code(code: np.ndarray) -> np.ndarray:
@@ -53,38 +56,10 @@ def model_feature(code: np.ndarray, n_bars: int, kind: str = "activity") -> np.n
     raise ParameterError(f"feature must be one of {', '.join(FEATURES)}, got {kind!r}")
 
 
-def pitch_class_histogram(grid: np.ndarray) -> np.ndarray:
-    """Share of onsets on each pitch class C, C#, … B of a piano grid (264, T): (12,), sums to 1
-    (all zeros for a grid with no onset)."""
-    arr = np.asarray(grid)
-    if arr.ndim != 2 or arr.shape[0] < PIANO_KEYS:
-        raise ParameterError(f"piano grid must be ({3 * PIANO_KEYS}, steps), got shape {arr.shape}")
-    per_key = (arr[:PIANO_KEYS] > 0.5).sum(axis=1).astype(np.float64)
-    classes = (PIANO_LOWEST + np.arange(PIANO_KEYS)) % 12
-    hist = np.bincount(classes, weights=per_key, minlength=12)
-    total = hist.sum()
-    return hist / total if total > 0 else hist
+def baseline_feature(grid: np.ndarray, codec: Codec, steps_per_bar: int) -> np.ndarray:
+    """The codec's hand-made baseline (pitch-class histogram for piano, hit density for drums)."""
+    return codec.baseline_feature(grid, steps_per_bar)
 
 
-def hit_density(grid: np.ndarray, steps_per_bar: int) -> np.ndarray:
-    """Hits per bar of each drum class (kick, snare, … ride) of a drum grid (27, T): (9,)."""
-    arr = np.asarray(grid)
-    if arr.ndim != 2 or arr.shape[0] < DRUM_CLASSES or arr.shape[1] == 0:
-        raise ParameterError(f"drum grid must be ({3 * DRUM_CLASSES}, steps), got shape {arr.shape}")
-    if steps_per_bar < 1:
-        raise ParameterError(f"steps_per_bar must be >= 1, got {steps_per_bar!r}")
-    bars = arr.shape[1] / steps_per_bar
-    return (arr[:DRUM_CLASSES] > 0.5).sum(axis=1).astype(np.float64) / bars
-
-
-def baseline_feature(grid: np.ndarray, codec_name: str, steps_per_bar: int) -> np.ndarray:
-    """The hand-made baseline of the codec: pitch-class histogram (piano) or hit density (drums)."""
-    if codec_name == "piano":
-        return pitch_class_histogram(grid)
-    if codec_name == "drums":
-        return hit_density(grid, steps_per_bar)
-    raise ParameterError(f"no baseline feature for codec {codec_name!r}; expected 'piano' or 'drums'")
-
-
-def baseline_name(codec_name: str) -> str:
-    return {"piano": "pitch-class histogram", "drums": "per-class hit density"}.get(codec_name, codec_name)
+def baseline_name(codec: Codec) -> str:
+    return codec.baseline_name

@@ -35,7 +35,7 @@ from sidl.bridge.errors import MidiFileError, ParameterError
 from sidl.bridge.geometry import CodeGeometry
 from sidl.bridge.tools import grid_score, load_for
 
-log = logging.getLogger("sidl.analysis.similar")
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_QUERY_BARS = 4
 

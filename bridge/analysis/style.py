@@ -35,7 +35,7 @@ from sidl.bridge.analysis.style_map import UNLABELLED, draw_map
 from sidl.bridge.analysis.style_report import format_report
 from sidl.bridge.errors import DatasetError, ParameterError
 
-log = logging.getLogger("sidl.analysis.style")
+log = logging.getLogger(__name__)
 
 DEFAULT_LABELS = {"gmd": "style", "piano": "composer", "folder": "folder"}
 PREFERRED_CSV_LABELS = ("composer", "artist", "style", "genre", "label", "drummer", "folder")
@@ -133,7 +133,7 @@ def style_features(data: str | Path, *, model: Any = "drums", label: str | None 
     listed = len(index.items)
     items = _spread(index.items, max_files)
     engine = model if isinstance(model, Engine) else Engine.load(model, provider=provider)
-    codec = engine.info.codec_name
+    codec = engine.codec
     spb = engine.info.steps_per_bar
     timings["index_and_load_s"] = time.perf_counter() - t0
 
@@ -165,7 +165,7 @@ def style_features(data: str | Path, *, model: Any = "drums", label: str | None 
     labels = [(item.labels.get(label_column) or "").strip() or UNLABELLED for item in kept]
     x = np.stack(rows)
     report = {
-        "model": engine.info.name, "codec": codec, "atoms": engine.info.atoms, "k": engine.info.k,
+        "model": engine.info.name, "codec": engine.info.codec_name, "atoms": engine.info.atoms, "k": engine.info.k,
         "coder": engine.coder, "data": str(index.source), "layout": index.layout, "split": split,
         "label": label_column, "feature": feature, "baseline": feats.baseline_name(codec),
         "files": {"listed": listed, "used": len(items), "encoded": len(kept), "skipped": skipped.total,

@@ -15,16 +15,15 @@ def _positive(text: str) -> int:
     return value
 
 
-def add_arguments(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    sty = sub.add_parser("style", help="a style map of a folder of MIDI files from their average atom activity (needs [plot])",
-                         description="Encode every file whole, compute one feature vector per piece (the average atom "
-                                     "activity of the paper, or a time-normalised histogram of active atoms), write "
-                                     "them as CSV, draw a 2-D map coloured by a label, and measure how well the "
-                                     "labels group (against a hand-made baseline feature).")
+def add_arguments(sty: argparse.ArgumentParser) -> None:
+    sty.description = ("Encode every file whole, compute one feature vector per piece (the average atom "
+                       "activity of the paper, or a time-normalised histogram of active atoms), write "
+                       "them as CSV, draw a 2-D map coloured by a label, and measure how well the "
+                       "labels group (against a hand-made baseline feature).")
     sty.add_argument("data", help="a dataset folder (GMD info.csv, piano metadata.csv), a folder of .mid files "
                                   "(labelled by their parent folder), or a CSV listing them (a 'midi' or "
                                   "'midi_filename' column, paths relative to the CSV; other columns are labels)")
-    sty.add_argument("--model", default="drums", help="bundled model (drums, piano) or exported model folder (default drums)")
+    sty.add_argument("--model", default="drums", help="bundled model (drums, piano, seed-drums) or exported model folder (default drums)")
     sty.add_argument("--out", help="the map, as PNG (two panels: the model's feature and the baseline)")
     sty.add_argument("--features", help="write the per-piece features as CSV: midi,f0,...,fN (one column per atom)")
     sty.add_argument("--labels", help="label column to colour by (default: style for GMD — its main style, the part "

@@ -30,7 +30,7 @@ def project(x: np.ndarray, method: str = "pca", *, seed: int = 0) -> tuple[np.nd
         raise ParameterError(f"need at least 2 pieces to draw a map, got {arr.shape[0] if arr.ndim == 2 else 0}")
     if method == "umap":
         try:
-            import umap  # type: ignore[import-not-found]
+            import umap
         except ImportError:
             raise ParameterError("projection 'umap' needs the umap-learn package (pip install umap-learn); "
                                  "or use --projection pca") from None

@@ -1,10 +1,11 @@
-"""Command-line arguments of ``sidl atoms``, ``sidl code`` and ``sidl similar`` (argparse only)."""
+"""Command-line arguments of ``sidl atoms``, ``sidl code`` and ``sidl similar`` (argparse only: one
+function per command, given that command's parser)."""
 
 from __future__ import annotations
 
 import argparse
 
-MODEL_HELP = "bundled model (drums, piano) or exported model folder (default drums)"
+MODEL_HELP = "bundled model (drums, piano, seed-drums) or exported model folder (default drums)"
 
 
 def _model(p: argparse.ArgumentParser) -> None:
@@ -13,11 +14,10 @@ def _model(p: argparse.ArgumentParser) -> None:
                    help="onnxruntime execution provider (default auto)")
 
 
-def add_arguments(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    atm = sub.add_parser("atoms", help="the learned atoms as pictures, most used first (needs [plot])",
-                         description="The model's atoms as small drum-grid / piano-roll pictures, ordered by how "
-                                     "often they are used on the training data (the statistics stored in the "
-                                     "bundled models), or on --data DIR.")
+def add_atoms_arguments(atm: argparse.ArgumentParser) -> None:
+    atm.description = ("The model's atoms as small drum-grid / piano-roll pictures, ordered by how "
+                       "often they are used on the training data (the statistics stored in the "
+                       "bundled models), or on --data DIR.")
     _model(atm)
     atm.add_argument("--out", help="PNG to write (default: no picture, only the table)")
     atm.add_argument("--top", default="64", help="how many atoms, most used first, or 'all' (default 64)")
@@ -32,9 +32,10 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     atm.add_argument("--bpm", type=float, default=120.0, help="tempo of the --midi files (default 120)")
     atm.add_argument("--json", action="store_true", help="print the table as JSON")
 
-    cod = sub.add_parser("code", help="the sparse code of a piece over time above its input and reconstruction (needs [plot])",
-                         description="The 'music decomposition' view: which atoms play where (atoms × bars), "
-                                     "above the piece's input and reconstruction rolls.")
+
+def add_code_arguments(cod: argparse.ArgumentParser) -> None:
+    cod.description = ("The 'music decomposition' view: which atoms play where (atoms × bars), "
+                       "above the piece's input and reconstruction rolls.")
     cod.add_argument("input", help="input .mid")
     _model(cod)
     cod.add_argument("--out", help="PNG to write (default: no picture, only the table)")
@@ -45,10 +46,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
                                              "(default: every active atom)")
     cod.add_argument("--json", action="store_true", help="print the per-bar code as JSON")
 
-    sim = sub.add_parser("similar", help="the sections of a folder of MIDI files most similar to a query (cosine on codes)",
-                         description="Cut every file of FOLDER (recursive) into sections as long as the query "
-                                     "section, one every --hop bars, and rank them by the cosine similarity of "
-                                     "their sparse codes with the query's: good partners for `sidl interpolate`.")
+
+def add_similar_arguments(sim: argparse.ArgumentParser) -> None:
+    sim.description = ("Cut every file of FOLDER (recursive) into sections as long as the query "
+                       "section, one every --hop bars, and rank them by the cosine similarity of "
+                       "their sparse codes with the query's: good partners for `sidl interpolate`.")
     sim.add_argument("query", help="query .mid")
     sim.add_argument("folder", help="folder of .mid files (searched recursively), a dataset folder (GMD info.csv, "
                                     "piano metadata.csv) or a CSV listing MIDI files")

@@ -1,9 +1,11 @@
 """MIDI <-> grid codecs shared by training and the live runtime (numpy + mido only, never torch).
 
 A codec turns a :class:`Score` into a float32 array shaped ``(channels, steps)`` and back:
-:class:`DrumCodec` (4/4 drums, 27 rows) and :class:`PianoCodec` (88 keys, 264 rows). Each codec's
-``spec()`` describes its grid as JSON; :func:`codec_from_spec` rebuilds the codec from it and
-refuses a spec it would not reproduce.
+:class:`DrumCodec` (4/4 drums, 27 rows) and :class:`PianoCodec` (88 keys, 264 rows). Both implement
+the :class:`Codec` protocol (``base.py``), which is all the rest of sidl knows about an instrument.
+They are registered by name in :data:`CODECS`, the one table :func:`get_codec` and
+:func:`codec_from_spec` dispatch through. Each codec's ``spec()`` describes its grid as JSON;
+:func:`codec_from_spec` rebuilds the codec from it and refuses a spec it would not reproduce.
 """
 
 from __future__ import annotations
@@ -11,6 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sidl.bridge.codecs.base import (
+    GROUPS,
+    HIT_THRESHOLD,
+    ChannelGroup,
+    Codec,
+    CodecClass,
+    GridLayout,
+    group_size,
+)
 from sidl.bridge.codecs.drum_maps import (
     ABLETON_DRUM_RACK_MAP,
     DRUM_CLASS_NAMES,
@@ -42,11 +53,16 @@ __all__ = [
     "DRUM_CLASS_NAMES",
     "DRUM_MAPS",
     "GM_DRUM_MAP",
+    "GROUPS",
+    "HIT_THRESHOLD",
+    "ChannelGroup",
     "Codec",
+    "CodecClass",
     "DrumClass",
     "DrumCodec",
     "DrumGrid",
     "DrumMap",
+    "GridLayout",
     "Note",
     "PedalSpan",
     "PianoCodec",
@@ -57,17 +73,27 @@ __all__ = [
     "codec_from_spec",
     "get_codec",
     "get_drum_map",
+    "group_size",
     "load_drum_map",
     "load_score",
+    "register_codec",
     "save_score",
 ]
 
-Codec = DrumCodec | PianoCodec
-CODECS: dict[str, type[DrumCodec] | type[PianoCodec]] = {"drums": DrumCodec, "piano": PianoCodec}
+#: Every instrument, by name: the one table codecs are found through (a new one registers here).
+CODECS: dict[str, CodecClass] = {DrumCodec.name: DrumCodec, PianoCodec.name: PianoCodec}
 
 
-def get_codec(name: str, **kwargs: Any) -> DrumCodec | PianoCodec:
-    """A codec instance by name (``"drums"`` or ``"piano"``); ``kwargs`` go to its constructor."""
+def register_codec(name: str, cls: CodecClass) -> None:
+    """Add (or replace) the codec class known as ``name``: it must build with keyword options and
+    have a ``from_spec`` classmethod; its instances must satisfy :class:`Codec`."""
+    if not callable(getattr(cls, "from_spec", None)):
+        raise ParameterError(f"codec {name!r}: {cls!r} has no from_spec classmethod")
+    CODECS[str(name).strip().lower()] = cls
+
+
+def get_codec(name: str, **kwargs: Any) -> Codec:
+    """A codec instance by name (a key of :data:`CODECS`); ``kwargs`` go to its constructor."""
     key = str(name).strip().lower()
     if key not in CODECS:
         raise ParameterError(f"unknown codec {name!r}; valid codecs are {sorted(CODECS)}")
@@ -77,20 +103,17 @@ def get_codec(name: str, **kwargs: Any) -> DrumCodec | PianoCodec:
         raise ParameterError(f"codec {key!r} does not take the arguments {sorted(kwargs)} ({exc})") from None
 
 
-def codec_from_spec(spec: Mapping[str, Any]) -> DrumCodec | PianoCodec:
+def codec_from_spec(spec: Mapping[str, Any]) -> Codec:
     """Rebuild the codec a ``spec()`` came from (e.g. read from ONNX metadata).
 
     Raises :class:`CodecMismatchError` if this version's codec would describe itself differently,
     so a model is never fed a grid laid out other than the one it was trained on.
     """
     name = spec.get("name")
-    if name == "piano":
-        codec: DrumCodec | PianoCodec = PianoCodec(
-            int(spec.get("steps_per_beat", 4)), sustain_pedal=bool(spec.get("sustain_pedal", False)))
-    elif name == "drums":
-        codec = DrumCodec()
-    else:
+    cls = CODECS.get(name) if isinstance(name, str) else None
+    if cls is None:
         raise CodecMismatchError(f"spec names unknown codec {name!r}; valid codecs are {sorted(CODECS)}")
+    codec = cls.from_spec(spec)
     own, theirs = _structure(codec.spec()), _structure(dict(spec))
     differing = sorted(k for k in set(own) | set(theirs) if own.get(k) != theirs.get(k))
     if differing:

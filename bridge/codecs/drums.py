@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
+from sidl.bridge.codecs.base import GridLayout, HitGroupMixin
 from sidl.bridge.codecs.drum_maps import (
     DRUM_CLASS_NAMES,
     DRUM_CLASSES,
@@ -43,6 +45,7 @@ __all__ = [
     "DrumClass",
     "DrumCodec",
     "DrumGrid",
+    "hit_density",
     "hits",
     "offsets",
     "velocities",
@@ -52,6 +55,7 @@ N_CLASSES = len(DRUM_CLASSES)
 HIT_ROWS = slice(0, N_CLASSES)
 VELOCITY_ROWS = slice(N_CLASSES, 2 * N_CLASSES)
 OFFSET_ROWS = slice(2 * N_CLASSES, 3 * N_CLASSES)
+DRUM_PITCHES = frozenset(p for c in DRUM_CLASSES for p in c.pitches)
 
 #: Note length in beats written for each class on decode. Most drum samplers play one-shots and
 #: ignore note-offs, but gate-mode samplers cut the sound at the note-off, so cymbals and the open
@@ -106,6 +110,17 @@ def offsets(array: np.ndarray) -> np.ndarray:
     return _check_grid(array, DrumCodec.channels, "drum")[OFFSET_ROWS]
 
 
+def hit_density(grid: np.ndarray, steps_per_bar: int) -> np.ndarray:
+    """Hits per bar of each drum class (kick, snare, … ride) of a drum grid (27, T): (9,)."""
+    arr = np.asarray(grid)
+    if arr.ndim != 2 or arr.shape[0] < N_CLASSES or arr.shape[1] == 0:
+        raise ParameterError(f"drum grid must be ({3 * N_CLASSES}, steps), got shape {arr.shape}")
+    if steps_per_bar < 1:
+        raise ParameterError(f"steps_per_bar must be >= 1, got {steps_per_bar!r}")
+    bars = arr.shape[1] / steps_per_bar
+    return (arr[:N_CLASSES] > 0.5).sum(axis=1).astype(np.float64) / bars
+
+
 @dataclass
 class DrumGrid:
     """An encoded drum performance and what the encoding could not keep."""
@@ -126,7 +141,7 @@ class DrumGrid:
         return math.ceil(self.n_steps / DrumCodec.steps_per_bar)
 
 
-class DrumCodec:
+class DrumCodec(HitGroupMixin):
     """Encode 4/4 drum scores to the 27-row grid and decode grids back to MIDI-ready scores."""
 
     name: ClassVar[str] = "drums"
@@ -134,6 +149,53 @@ class DrumCodec:
     steps_per_bar: ClassVar[int] = 16
     n_classes: ClassVar[int] = N_CLASSES
     channels: ClassVar[int] = 3 * N_CLASSES
+    grid_layout: ClassVar[GridLayout] = GridLayout.of(
+        N_CLASSES, hit="hit", third="offset", third_role="timing", third_activation="half_tanh",
+        third_range=(-0.5, 0.5))
+    output_channel: ClassVar[int] = DRUM_CHANNEL
+    baseline_name: ClassVar[str] = "per-class hit density"
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> DrumCodec:
+        """The codec a stored spec describes (the drum codec takes no options)."""
+        return cls()
+
+    # ------------------------------------------------------------------ the Codec protocol
+    def encode_input(self, score: Score, *, n_steps: int | None = None, input_map: DrumMap | None = None) -> np.ndarray:
+        """Grid of live input read through ``input_map`` (default: the GrooVAE mapping)."""
+        return self.encode(score, n_steps=n_steps, drum_map=input_map).array
+
+    def to_score(self, grid: np.ndarray, *, tempo_map: TempoMap | None = None,
+                 time_signatures: list[TimeSignature] | None = None, output_map: DrumMap | None = None) -> Score:
+        """:meth:`decode` through ``output_map`` (default General MIDI); always 4/4, so
+        ``time_signatures`` is not used."""
+        return self.decode(grid, tempo_map=tempo_map, drum_map=GM_DRUM_MAP if output_map is None else output_map)
+
+    def input_rows(self, input_map: DrumMap | None = None) -> Callable[[int], int | None]:
+        """Input pitch -> hit row, through ``input_map`` (default: the GrooVAE mapping)."""
+        table = GROOVAE_INPUT_MAP if input_map is None else input_map.input
+        rows = {p: DRUM_CLASS_NAMES.index(c) for p, c in table.items()}
+        return rows.get
+
+    def row_labels(self) -> tuple[str, ...]:
+        return tuple(DRUM_CLASS_NAMES)
+
+    def row_pitches(self) -> tuple[int, ...]:
+        return tuple(GM_DRUM_MAP.output_pitches)
+
+    def baseline_feature(self, grid: np.ndarray, steps_per_bar: int) -> np.ndarray:
+        return hit_density(grid, steps_per_bar)
+
+    def check_file(self, score: Score, *, source: str, model: str) -> None:
+        """A file mostly off the drum channel whose pitches are mostly not drum pitches is melodic."""
+        on_drum_channel = sum(1 for n in score.notes if n.channel == DRUM_CHANNEL)
+        if on_drum_channel <= len(score.notes) // 2:
+            known = sum(1 for n in score.notes if n.pitch in DRUM_PITCHES)
+            if 2 * known < len(score.notes):
+                raise CodecMismatchError(
+                    f"{source}: only {known} of {len(score.notes)} notes have drum-class pitches and "
+                    f"{on_drum_channel} are on channel 10; this looks like a melodic/piano file, and model "
+                    f"{model!r} is a drum model (try --model piano)")
 
     def encode(
         self, score: Score, *, n_steps: int | None = None, drum_map: DrumMap | None = None

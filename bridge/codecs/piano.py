@@ -19,18 +19,21 @@ import bisect
 import logging
 import math
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
+from sidl.bridge.codecs.base import GridLayout, HitGroupMixin
 from sidl.bridge.codecs.drums import _check_grid, _check_n_steps, _check_threshold
-from sidl.bridge.codecs.score import Note, PedalSpan, Score, TempoMap, TimeSignature
-from sidl.bridge.errors import ParameterError
+from sidl.bridge.codecs.score import DRUM_CHANNEL, Note, PedalSpan, Score, TempoMap, TimeSignature
+from sidl.bridge.errors import CodecMismatchError, ParameterError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HOLD_ROWS", "ONSET_ROWS", "VELOCITY_ROWS", "PianoCodec", "PianoGrid", "apply_sustain_pedal"]
+__all__ = ["HOLD_ROWS", "ONSET_ROWS", "VELOCITY_ROWS", "PianoCodec", "PianoGrid", "apply_sustain_pedal",
+           "note_name", "pitch_class_histogram"]
 
 N_KEYS = 88
 LOWEST_PITCH = 21
@@ -38,6 +41,25 @@ HIGHEST_PITCH = LOWEST_PITCH + N_KEYS - 1  # 108
 ONSET_ROWS = slice(0, N_KEYS)
 VELOCITY_ROWS = slice(N_KEYS, 2 * N_KEYS)
 HOLD_ROWS = slice(2 * N_KEYS, 3 * N_KEYS)
+NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def note_name(pitch: int) -> str:
+    """MIDI pitch -> scientific name: 60 -> "C4", 21 -> "A0"."""
+    return f"{NOTE_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def pitch_class_histogram(grid: np.ndarray) -> np.ndarray:
+    """Share of onsets on each pitch class C, C#, … B of a piano grid (264, T): (12,), sums to 1
+    (all zeros for a grid with no onset)."""
+    arr = np.asarray(grid)
+    if arr.ndim != 2 or arr.shape[0] < N_KEYS:
+        raise ParameterError(f"piano grid must be ({3 * N_KEYS}, steps), got shape {arr.shape}")
+    per_key = (arr[:N_KEYS] > 0.5).sum(axis=1).astype(np.float64)
+    classes = (LOWEST_PITCH + np.arange(N_KEYS)) % 12
+    hist = np.bincount(classes, weights=per_key, minlength=12)
+    total = hist.sum()
+    return hist / total if total > 0 else hist
 
 
 @dataclass
@@ -84,7 +106,7 @@ def apply_sustain_pedal(notes: list[Note], pedal: list[PedalSpan]) -> list[Note]
     return out
 
 
-class PianoCodec:
+class PianoCodec(HitGroupMixin):
     """Encode piano scores to the 264-row grid and decode grids back to scores."""
 
     name: ClassVar[str] = "piano"
@@ -92,6 +114,15 @@ class PianoCodec:
     lowest_pitch: ClassVar[int] = LOWEST_PITCH
     highest_pitch: ClassVar[int] = HIGHEST_PITCH
     channels: ClassVar[int] = 3 * N_KEYS
+    grid_layout: ClassVar[GridLayout] = GridLayout.of(N_KEYS, hit="onset", third="hold", third_role="hold",
+                                                      third_activation="sigmoid")
+    output_channel: ClassVar[int] = 0
+    baseline_name: ClassVar[str] = "pitch-class histogram"
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> PianoCodec:
+        """The codec a stored spec describes (its steps per beat and pedal setting)."""
+        return cls(int(spec.get("steps_per_beat", 4)), sustain_pedal=bool(spec.get("sustain_pedal", False)))
 
     def __init__(self, steps_per_beat: int = 4, *, sustain_pedal: bool = False) -> None:
         if isinstance(steps_per_beat, bool) or not isinstance(steps_per_beat, int) or steps_per_beat < 1:
@@ -101,6 +132,40 @@ class PianoCodec:
 
     def __repr__(self) -> str:
         return f"PianoCodec(steps_per_beat={self.steps_per_beat}, sustain_pedal={self.sustain_pedal})"
+
+    # ------------------------------------------------------------------ the Codec protocol
+    def encode_input(self, score: Score, *, n_steps: int | None = None, input_map: Any = None) -> np.ndarray:
+        """Grid of live input; every key reads as itself (``input_map`` is not used)."""
+        return self.encode(score, n_steps=n_steps).array
+
+    def to_score(self, grid: np.ndarray, *, tempo_map: TempoMap | None = None,
+                 time_signatures: list[TimeSignature] | None = None, output_map: Any = None) -> Score:
+        """:meth:`decode` at ``tempo_map`` in ``time_signatures`` (``output_map`` is not used)."""
+        return self.decode(grid, tempo_map=tempo_map, time_signatures=time_signatures)
+
+    def input_rows(self, input_map: Any = None) -> Callable[[int], int | None]:
+        """Input pitch -> onset row: one row per key from A0."""
+        def row(pitch: int) -> int | None:
+            return pitch - LOWEST_PITCH if 0 <= pitch - LOWEST_PITCH < N_KEYS else None
+
+        return row
+
+    def row_labels(self) -> tuple[str, ...]:
+        return tuple(note_name(p) for p in self.row_pitches())
+
+    def row_pitches(self) -> tuple[int, ...]:
+        return tuple(range(LOWEST_PITCH, LOWEST_PITCH + N_KEYS))
+
+    def baseline_feature(self, grid: np.ndarray, steps_per_bar: int) -> np.ndarray:
+        return pitch_class_histogram(grid)
+
+    def check_file(self, score: Score, *, source: str, model: str) -> None:
+        """A file with most of its notes on the drum channel (10) is a drum file."""
+        on_drum_channel = sum(1 for n in score.notes if n.channel == DRUM_CHANNEL)
+        if on_drum_channel > len(score.notes) // 2:
+            raise CodecMismatchError(f"{source}: {on_drum_channel} of {len(score.notes)} notes are on the drum "
+                                     f"channel (10); this looks like a drum file, and model {model!r} is a piano "
+                                     "model (try --model drums)")
 
     def encode(self, score: Score, *, n_steps: int | None = None) -> PianoGrid:
         """Grid of ``score``; ``n_steps`` defaults to the end of the last sounding note.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sidl.bridge.codecs import DrumCodec, DrumMap, Note, Score, TempoMap, TimeSignature
+from sidl.bridge.codecs import Codec, DrumMap, Note, Score, TempoMap, TimeSignature
 from sidl.bridge.errors import ParameterError
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,11 @@ class RollingQuantizer:
     """Collects notes by beat and cuts grid windows of whole bars.
 
     ``codec``: the model's codec; ``beats_per_bar``: 4 for the drum codec; ``keep_bars``: how much
-    history to keep (at least one window).
+    history to keep (at least one window); ``drum_map``: the input map the codec reads notes through
+    (the drum codec's; others ignore it).
     """
 
-    def __init__(self, codec: object, *, beats_per_bar: float, keep_bars: int, drum_map: DrumMap | None = None) -> None:
+    def __init__(self, codec: Codec, *, beats_per_bar: float, keep_bars: int, drum_map: DrumMap | None = None) -> None:
         if keep_bars < 1:
             raise ParameterError(f"keep_bars must be >= 1, got {keep_bars}")
         self.codec = codec
@@ -45,7 +46,7 @@ class RollingQuantizer:
         self.drum_map = drum_map
         self._notes: deque[_Held] = deque()
         self._open: dict[tuple[int, int], _Held] = {}
-        self.steps_per_bar = int(round(codec.steps_per_beat * self.beats_per_bar))  # type: ignore[attr-defined]
+        self.steps_per_bar = int(round(codec.steps_per_beat * self.beats_per_bar))
 
     def note(self, beat: float, channel: int, pitch: int, velocity: int) -> None:
         """A note-on (velocity > 0) or note-off (0) at ``beat``."""
@@ -65,15 +66,13 @@ class RollingQuantizer:
             raise ParameterError(f"bars must be >= 1, got {bars}")
         start = (end_bar - bars) * self.beats_per_bar
         stop = end_bar * self.beats_per_bar
-        half_step = 0.5 / self.codec.steps_per_beat  # type: ignore[attr-defined]
+        half_step = 0.5 / self.codec.steps_per_beat
         notes = [Note(h.start - start, h.pitch, h.velocity,
                       (stop if h.end is None else min(h.end, stop + 1.0)) - start, h.channel)
                  for h in self._notes if start - half_step <= h.start < stop]
         score = Score(notes, TempoMap.constant(120.0), [TimeSignature(0.0, 4, 4)], 480, "live")
         n_steps = bars * self.steps_per_bar
-        if isinstance(self.codec, DrumCodec):
-            return self.codec.encode(score, n_steps=n_steps, drum_map=self.drum_map).array
-        return self.codec.encode(score, n_steps=n_steps).array  # type: ignore[attr-defined]
+        return self.codec.encode_input(score, n_steps=n_steps, input_map=self.drum_map)
 
     def clear(self) -> None:
         """Forget every note (their beat positions belong to a clock that is being replaced)."""

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sidl.bridge.codecs.base import group_size
 from sidl.bridge.codecs.drum_maps import DRUM_CLASS_NAMES
 from sidl.bridge.codecs.score import TempoMap
 from sidl.bridge.errors import CodecMismatchError, ParameterError
@@ -323,7 +324,7 @@ def piano_metrics(
     if int(steps_per_beat) != steps_per_beat or steps_per_beat < 1:
         raise ParameterError(f"steps_per_beat must be a positive integer, got {steps_per_beat}")
     _check_threshold(threshold)
-    k = ref.shape[0] // 3
+    k = group_size(ref.shape[0])
     ref_on, est_on = ref[:k] > threshold, est[:k] > threshold
     matched = ref_on & est_on
     velocity_err = np.abs(ref[k:2 * k][matched] - est[k:2 * k][matched]) * 127.0
