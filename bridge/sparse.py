@@ -117,5 +117,5 @@ def active_per_bar(code: np.ndarray, column_bars: np.ndarray) -> np.ndarray:
     n_bars = int(bars.max()) + 1 if bars.size else 0
     per_column = (arr != 0).sum(axis=-2)  # (..., columns)
     out = np.zeros(per_column.shape[:-1] + (n_bars,), dtype=np.int64)
-    np.add.at(out, (..., bars), per_column)
+    np.add.at(out.T, bars, per_column.T)  # bars index the last axis; .T puts it first (a view of out)
     return out

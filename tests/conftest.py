@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def piano_dir() -> Path:
 def write_gmd_like(root: Path, n_train: int = 6, n_val: int = 2, bars: int = 4) -> Path:
     """A tiny dataset in the GMD layout (info.csv with a split column), made of generated grooves."""
     from sidl.bridge.codecs import save_score
-    from sidl.models.demo import generate_groove
+    from sidl.bridge.grooves import generate_groove
 
     root.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -49,28 +50,15 @@ def write_gmd_like(root: Path, n_train: int = 6, n_val: int = 2, bars: int = 4) 
 
 
 @pytest.fixture(scope="session")
-def jack_server() -> object:
-    """A JACK server with the dummy driver (no sound card), started for the session if none runs;
-    MIDI tests skip where jackd is not installed (``.ci/run`` installs it)."""
-    import shutil
-    import subprocess
+def jack_server() -> Iterator[object]:
+    """A JACK server with the dummy driver (no sound card), started for the session if none runs, by
+    the runtime's own starter (``sidl run --jack-dummy``); MIDI tests skip where jackd is not installed
+    or does not come up (``.ci/run`` installs it)."""
+    from sidl.bridge.live.ports import PortError, start_jack_dummy, stop_jack_dummy
 
-    if shutil.which("jackd") is None or shutil.which("jack_wait") is None:
-        pytest.skip("jackd2 is not installed (the MIDI end-to-end tests need it)")
-    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1"}
-    check = subprocess.run(["jack_wait", "-c"], capture_output=True, text=True, env=env)
-    if check.stdout.strip() == "running":
-        yield None  # a server is already running: use it
-        return
-    proc = subprocess.Popen(["jackd", "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    if subprocess.run(["jack_wait", "-w", "-t", "10"], capture_output=True, env=env).returncode != 0:
-        proc.kill()
-        pytest.skip("jackd did not start")
-    yield proc
-    proc.terminate()
     try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # jackd sometimes waits on a departing client: make sure it goes
-        proc.kill()
-        proc.wait(timeout=5)
+        proc = start_jack_dummy()  # None: a server is already running, use it
+    except PortError as exc:
+        pytest.skip(f"no JACK server for the MIDI end-to-end tests: {exc}")
+    yield proc
+    stop_jack_dummy(proc)

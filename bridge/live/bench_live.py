@@ -115,18 +115,13 @@ def filter_latency(model: str, notes: int = 500) -> dict[str, float]:
 def run_live_bench(*, bars: int = 16, bpm: float = 120.0, model: str = "drums") -> dict[str, Any]:
     import rtmidi
 
-    from sidl.bridge.live.ports import start_jack_dummy
+    from sidl.bridge.live.ports import start_jack_dummy, stop_jack_dummy
 
     jack = start_jack_dummy()  # None when a JACK server already runs
     try:
         return _measure(rtmidi, bars=bars, bpm=bpm, model=model)
     finally:
-        if jack is not None:
-            jack.terminate()
-            try:
-                jack.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                jack.kill()
+        stop_jack_dummy(jack)
 
 
 def _measure(rtmidi: Any, *, bars: int, bpm: float, model: str) -> dict[str, Any]:

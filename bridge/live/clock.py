@@ -2,7 +2,9 @@
 
 Every clock answers the same two questions — :meth:`beat_at` and :meth:`time_at` — so input
 quantization and output scheduling share one notion of bar and step. Times are seconds from an
-injected monotonic source (``time.monotonic`` by default), so tests drive clocks without sleeping.
+injected monotonic source (:mod:`bridge.live.timebase`, shared with the scheduler and the MIDI input),
+so tests drive clocks without sleeping. Tempos are refused outside :mod:`bridge.live.limits`' range,
+except a MIDI clock's measured tempo, which is clamped into it.
 
 - :class:`InternalClock`: a tempo set by flag or OSC; a tempo change keeps the beat position
   continuous (no jump, no drift).
@@ -21,27 +23,20 @@ injected monotonic source (``time.monotonic`` by default), so tests drive clocks
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.limits import DEFAULT_BPM, MAX_BPM, MIN_BPM, check_bpm, check_clock
+from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
 log = logging.getLogger(__name__)
 
-TimeSource = Callable[[], float]
 PPQN = 24
-MIN_BPM, MAX_BPM = 20.0, 400.0
 
 CLOCK, START, CONTINUE, STOP, SONG_POSITION = 0xF8, 0xFA, 0xFB, 0xFC, 0xF2
-
-
-def check_bpm(bpm: float) -> float:
-    if isinstance(bpm, bool) or not isinstance(bpm, (int, float)) or not MIN_BPM <= bpm <= MAX_BPM:
-        raise ParameterError(f"tempo must be a number of BPM within {MIN_BPM:g}..{MAX_BPM:g}, got {bpm!r}")
-    return float(bpm)
 
 
 class _AnchoredClock:
@@ -70,7 +65,7 @@ class InternalClock(_AnchoredClock):
 
     source = "internal"
 
-    def __init__(self, bpm: float = 120.0, *, now: TimeSource = time.monotonic) -> None:
+    def __init__(self, bpm: float = DEFAULT_BPM, *, now: TimeSource = monotonic_now) -> None:
         self._now = now
         self._bpm = check_bpm(bpm)
         self._anchor_time = now()
@@ -100,8 +95,8 @@ class MidiClock:
 
     source = "midi"
 
-    def __init__(self, *, now: TimeSource = time.monotonic, fit_ticks: int = 48, loss_after: float = 0.5,
-                 initial_bpm: float = 120.0) -> None:
+    def __init__(self, *, now: TimeSource = monotonic_now, fit_ticks: int = 48, loss_after: float = 0.5,
+                 initial_bpm: float = DEFAULT_BPM) -> None:
         if fit_ticks < 3:
             raise ParameterError(f"fit_ticks must be >= 3, got {fit_ticks}")
         self._now = now
@@ -152,13 +147,16 @@ class MidiClock:
     def _refit(self) -> None:
         if len(self._times) < 3:
             if len(self._times) == 2:
-                self._seconds_per_tick = max(1e-4, self._times[1] - self._times[0])
+                self._seconds_per_tick = self._in_range(self._times[1] - self._times[0])
             return
         ticks = np.asarray(self._ticks, dtype=np.float64)
         times = np.asarray(self._times, dtype=np.float64)
-        slope = np.polyfit(ticks - ticks[-1], times - times[-1], 1)[0]
-        lo, hi = 60.0 / (MAX_BPM * PPQN), 60.0 / (MIN_BPM * PPQN)
-        self._seconds_per_tick = float(np.clip(slope, lo, hi))
+        self._seconds_per_tick = self._in_range(np.polyfit(ticks - ticks[-1], times - times[-1], 1)[0])
+
+    @staticmethod
+    def _in_range(seconds_per_tick: float) -> float:
+        """A measured tick period, clamped to the tempo range (a burst of ticks is not 10 000 BPM)."""
+        return float(np.clip(seconds_per_tick, 60.0 / (MAX_BPM * PPQN), 60.0 / (MIN_BPM * PPQN)))
 
     def _line(self) -> tuple[float, float]:
         """(time, tick) of the fitted line at the last tick: the least-squares value, not the raw
@@ -200,10 +198,10 @@ class HostClock(_AnchoredClock):
 
     source = "host"
 
-    def __init__(self, *, now: TimeSource = time.monotonic, slew: float = 0.25, slew_window: float = 0.03,
+    def __init__(self, *, now: TimeSource = monotonic_now, slew: float = 0.25, slew_window: float = 0.03,
                  loss_after: float = 1.0) -> None:
         self._now = now
-        self._bpm = 120.0
+        self._bpm = DEFAULT_BPM
         self._anchor_time = now()
         self._anchor_beat = 0.0
         self._last_report = float("-inf")
@@ -238,7 +236,7 @@ class LinkClock:
 
     source = "link"
 
-    def __init__(self, bpm: float = 120.0, *, quantum: float = 4.0, now: TimeSource = time.perf_counter) -> None:
+    def __init__(self, bpm: float = DEFAULT_BPM, *, quantum: float = 4.0, now: TimeSource = monotonic_now) -> None:
         try:
             import aalink
         except ImportError:
@@ -256,7 +254,7 @@ class LinkClock:
             link.enabled = True
             return link
 
-        self._link = asyncio.run_coroutine_threadsafe(create(), self._loop).result(timeout=5)
+        self._link: Any = asyncio.run_coroutine_threadsafe(create(), self._loop).result(timeout=5)
         self.running = True
 
     @property
@@ -282,3 +280,20 @@ class LinkClock:
     def close(self) -> None:
         self._link.enabled = False
         self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+LiveClock = InternalClock | MidiClock | HostClock | LinkClock
+
+
+def new_clock(source: str, bpm: float = DEFAULT_BPM, *, now: TimeSource = monotonic_now) -> LiveClock:
+    """A clock of ``source`` (one of :data:`~bridge.live.limits.CLOCKS`) reading ``now``; ``bpm`` sets
+    the internal and Link clocks (MIDI and host clocks take their tempo from the DAW). Start-up and
+    ``/sidl/clock`` both make their clocks here."""
+    source = check_clock(source)
+    if source == "internal":
+        return InternalClock(bpm, now=now)
+    if source == "midi":
+        return MidiClock(now=now)
+    if source == "host":
+        return HostClock(now=now)
+    return LinkClock(bpm, now=now)

@@ -3,9 +3,14 @@
 :class:`LiveBridge` wires the parts: the input decoder and quantizer (live notes on the model's
 grid), a clock (beats ↔ seconds), the engine and the sparse-code operations, the scheduler (with its
 note-off ledger), and the OSC control state. It has no threads of its own except :meth:`run`'s bar
-loop, so tests drive it step by step with a fake clock.
+loop, so tests drive it step by step with a fake clock (the one ``now`` it is given is passed on to
+the scheduler, and must be the clock's).
 
-Two modes, switched at a bar boundary (``Controls.mode``):
+The controls OSC changes are one immutable :class:`Controls` snapshot, replaced whole
+(:meth:`LiveBridge.change_controls`); the bar loop takes one snapshot per bar, so it never iterates a
+set of mutes or solos that the OSC thread is changing. Stored scenes are replaced whole the same way.
+
+Three modes (:data:`~bridge.live.limits.MODES`), switched at a bar boundary (``Controls.mode``):
 
 **Filter**: every incoming note is passed through at once — no added latency beyond processing —
 but gated and velocity-scaled by what the model expects at that step of the current bar, computed at
@@ -31,45 +36,65 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from sidl.bridge import ops
-from sidl.bridge.codecs import DrumCodec, DrumMap
+from sidl.bridge.codecs import DrumMap
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
+from sidl.bridge.live.limits import DEFAULT_MODE, check_mode
 from sidl.bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
 from sidl.bridge.live.quantizer import RollingQuantizer
 from sidl.bridge.live.scheduler import Scheduler
+from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
-log = logging.getLogger("sidl.live")
+log = logging.getLogger(__name__)
 
 OUT_PORT: Hashable = "out"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Controls:
-    """What OSC changes; read at each bar boundary."""
+    """What OSC changes, as one immutable snapshot read at each bar boundary: never changed in place,
+    only replaced (sets and dicts given are frozen on construction)."""
 
-    mode: str = "loop"
+    mode: str = DEFAULT_MODE
     denoise: float = 0.0
     morph: float = 0.0
     scene: int | None = None
-    mute: set[int] = field(default_factory=set)
-    solo: set[int] = field(default_factory=set)
-    gain: dict[int, float] = field(default_factory=dict)
+    mute: frozenset[int] = frozenset()
+    solo: frozenset[int] = frozenset()
+    gain: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
     temperature: float = 1.0
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_mode(self.mode)
+        object.__setattr__(self, "mute", frozenset(self.mute))
+        object.__setattr__(self, "solo", frozenset(self.solo))
+        object.__setattr__(self, "gain", MappingProxyType(dict(self.gain)))
+
+    def with_atom(self, kind: str, atom: int, on: bool) -> Controls:
+        """Atom ``atom`` muted or soloed (``kind``: "mute" | "solo") or not."""
+        current: frozenset[int] = getattr(self, kind)
+        changed = current | {atom} if on else current - {atom}
+        return replace(self, mute=changed) if kind == "mute" else replace(self, solo=changed)
+
+    def with_gain(self, atom: int, gain: float) -> Controls:
+        return replace(self, gain={**self.gain, atom: gain})
+
+    def without_atom_edits(self) -> Controls:
+        return replace(self, mute=frozenset(), solo=frozenset(), gain={})
 
 
 def _without_morph(c: Controls) -> Controls:
     """The edits minus the input→scene morph (generate mode morphs between scenes itself)."""
-    from dataclasses import replace
-
     return replace(c, morph=0.0)
 
 
@@ -91,16 +116,16 @@ class LiveBridge:
     def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock | LinkClock,
                  input_channel: int | None = None, output_channel: int | None = None,
                  drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None,
-                 now: Callable[[], float] = time.perf_counter) -> None:
+                 now: TimeSource = monotonic_now) -> None:
         self.engine = engine
         self.clock = clock
         self.now = now
-        self.controls = Controls()
-        self.scenes: dict[int, np.ndarray] = {}
+        self._controls = Controls()
+        self._scenes: Mapping[int, np.ndarray] = MappingProxyType({})
+        self._edits = threading.Lock()  # serialises replacing the controls and scenes (reads take no lock)
         self.scheduler = Scheduler(send, now=now)
         self.decoder = MidiInputDecoder(input_channel)
-        drums = isinstance(engine.codec, DrumCodec)
-        self.output_channel = (9 if drums else 0) if output_channel is None else output_channel
+        self.output_channel = engine.codec.output_channel if output_channel is None else output_channel
         self.drum_map_out = drum_map_out
         self.beats_per_bar = engine.info.steps_per_bar / engine.codec.steps_per_beat
         self.window_bars = engine.info.window_bars
@@ -113,14 +138,37 @@ class LiveBridge:
         self._stop = threading.Event()
         self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
         self.pending_clock: InternalClock | MidiClock | HostClock | LinkClock | None = None  # taken by the bar loop
-        self.mode = "loop"  # the mode in force; Controls.mode is the one asked for (applied per bar)
+        self.mode = DEFAULT_MODE  # the mode in force; Controls.mode is the one asked for (applied per bar)
         self._scene_in_force: int | None = None
         self._last_reject_log = float("-inf")
         self.expectation: tuple[int, np.ndarray] | None = None  # (bar, hit grid) for filter mode
         self._passed: set[tuple[int, int]] = set()  # (channel, pitch) of input notes let through
         self._row_of = self._input_rows(drum_map_in)
         self.filter_counts = {"passed": 0, "blocked": 0}
-        self._stats: ops.AtomStats | None = None
+
+    # ------------------------------------------------------------------ controls
+    @property
+    def controls(self) -> Controls:
+        """The controls asked for: an immutable snapshot (take it once, read it as long as needed)."""
+        return self._controls
+
+    def change_controls(self, change: Callable[[Controls], Controls] | None = None, /, **values: Any) -> Controls:
+        """Replace the controls by ``change(current)`` and/or ``values`` as one step (concurrent changes
+        from OSC and start-up never lose each other); returns the new snapshot."""
+        with self._edits:
+            new = self._controls if change is None else change(self._controls)
+            self._controls = replace(new, **values) if values else new
+            return self._controls
+
+    @property
+    def scenes(self) -> Mapping[int, np.ndarray]:
+        """The stored scenes' codes: a read-only snapshot, replaced whole when a scene is stored."""
+        return self._scenes
+
+    def add_scenes(self, scenes: Mapping[int, np.ndarray]) -> None:
+        """Store ``scenes`` (slot → code), e.g. from a session file."""
+        with self._edits:
+            self._scenes = MappingProxyType({**self._scenes, **{int(s): np.array(c) for s, c in scenes.items()}})
 
     # ------------------------------------------------------------------ input
     def on_midi(self, data: list[int], t: float) -> None:
@@ -147,15 +195,7 @@ class LiveBridge:
     # ------------------------------------------------------------------ filter mode
     def _input_rows(self, drum_map: DrumMap | None) -> Callable[[int], int | None]:
         """Input pitch → row of the hit/onset group of the grid (None: not a pitch the model knows)."""
-        if isinstance(self.engine.codec, DrumCodec):
-            from sidl.bridge.codecs import DRUM_CLASS_NAMES
-            from sidl.bridge.codecs.drum_maps import GROOVAE_INPUT_MAP
-
-            table = GROOVAE_INPUT_MAP if drum_map is None else drum_map.input
-            rows = {p: DRUM_CLASS_NAMES.index(c) for p, c in table.items()}
-            return rows.get
-        low = int(self.engine.info.codec_spec.get("lowest_pitch", 21))  # piano: one row per key
-        return lambda pitch: pitch - low if 0 <= pitch - low < self.engine.info.in_channels // 3 else None
+        return self.engine.codec.input_rows(drum_map)
 
     def _filter(self, event: NoteEvent, beat: float) -> None:
         key = (event.channel, event.pitch)
@@ -195,28 +235,30 @@ class LiveBridge:
     # ------------------------------------------------------------------ one bar
     def process_bar(self, bar: int) -> BarReport:
         """Code the window that ends at bar ``bar`` and schedule its last bar over bar ``bar``."""
-        started = time.perf_counter()
+        started = time.perf_counter()  # a stopwatch for process_us (CPU time spent), not the time base
         if self.pending_engine is not None:
             self.engine, self.pending_engine = self.pending_engine, None
             self.last_code = None
-            self.scenes.clear()  # codes of another dictionary mean nothing to this one
+            with self._edits:  # codes of another dictionary mean nothing to this one
+                self._scenes = MappingProxyType({})
             self.panic()  # a model change silences what the old one played
             log.info("model swapped to %s at bar %d", self.engine.info.name, bar)
         with self._lock:
             window = self.quantizer.window(end_bar=bar, bars=self.window_bars)
             self.quantizer.forget_before(bar)
-            c = self.controls
+        c, scenes = self.controls, self.scenes  # one snapshot of each for the whole bar
         engine = self.engine
         spb = engine.info.steps_per_bar
         bars_of = engine.geometry.column_bars(window.shape[1])
         last_columns = bars_of == bars_of.max()
-        silent = not (window[: engine.info.in_channels // 3, -spb:] > 0.5).any()  # nothing played in the last bar
-        frozen = silent and self.last_code is not None
+        silent = not engine.codec.has_notes(window[:, -spb:])  # nothing played in the last bar
+        held = self.last_code if silent else None  # the bar to keep playing while nothing is played
+        frozen = held is not None
         if c.mode == "generate":
-            bar_code = self._generated(bar, int(last_columns.sum()), c)
+            bar_code = self._generated(bar, int(last_columns.sum()), c, scenes)
             frozen = False
-        elif frozen:
-            bar_code = self.last_code
+        elif held is not None:
+            bar_code = held
         elif silent:  # nothing played yet: stay silent (don't code the decoder's bias)
             bar_code = np.zeros((engine.info.atoms, int(last_columns.sum())), np.float32)
         else:
@@ -224,7 +266,7 @@ class LiveBridge:
             bar_code = code[:, last_columns]
         if not silent or c.mode == "generate":
             self.last_code = bar_code
-        edited = self._edit(bar_code, c if c.mode != "generate" else _without_morph(c))
+        edited = self._edit(bar_code, c if c.mode != "generate" else _without_morph(c), scenes)
         full = np.zeros((engine.info.atoms, len(bars_of)), np.float32)
         full[:, last_columns] = edited
         grid = engine.decode(full)[:, -spb:]
@@ -233,7 +275,7 @@ class LiveBridge:
             # sounding (or had scheduled) is released first
             self.panic()
             self.mode, self._scene_in_force = c.mode, c.scene
-        self.expectation = (bar, grid[: engine.info.in_channels // 3].copy())
+        self.expectation = (bar, grid[engine.codec.hit_rows].copy())
         notes = self._schedule(grid, bar) if self.mode in ("loop", "generate") else 0
         totals = edited.sum(axis=1)
         peak = float(totals.max()) if totals.size and totals.max() > 0 else 1.0
@@ -248,32 +290,30 @@ class LiveBridge:
                 log.exception("bar listener failed")
         return report
 
-    def _generated(self, bar: int, columns: int, c: Controls) -> np.ndarray:
+    def _generated(self, bar: int, columns: int, c: Controls, scenes: Mapping[int, np.ndarray]) -> np.ndarray:
         """Generate mode: the selected scene (morphing from the one before it by ``morph``), else a
         code sampled from the atoms' training statistics (seed + bar: reproducible, new every bar)."""
-        k = self.engine.info.k
+        k = self.engine.info.atoms_per_bar
         bars = np.zeros(columns, dtype=np.int64)
-        if c.scene is not None and c.scene in self.scenes:
-            target = self.scenes[c.scene]
-            others = [s for s in sorted(self.scenes) if s < c.scene]
+        if c.scene is not None and c.scene in scenes:
+            target = scenes[c.scene]
+            others = [s for s in sorted(scenes) if s < c.scene]
             if others and c.morph < 1.0:
-                return ops.interpolate(self.scenes[others[-1]], target, c.morph, k=k, column_bars=bars)
+                return ops.interpolate(scenes[others[-1]], target, c.morph, k=k, column_bars=bars)
             return target
-        raw = self.engine.info.extra.get("atom_stats")
-        if not raw:
+        stats = self.engine.info.atom_stats
+        if stats is None:  # a model exported without statistics generates silence
             return np.zeros((self.engine.info.atoms, columns), np.float32)
-        if self._stats is None:
-            self._stats = ops.AtomStats.from_dict(raw)
-        return ops.generate(self._stats, columns, k=k, column_bars=bars, temperature=c.temperature,
+        return ops.generate(stats, columns, k=k, column_bars=bars, temperature=c.temperature,
                             seed=c.seed * 100_003 + bar)
 
-    def _edit(self, code: np.ndarray, c: Controls) -> np.ndarray:
+    def _edit(self, code: np.ndarray, c: Controls, scenes: Mapping[int, np.ndarray]) -> np.ndarray:
         """The current edits, in order: morph toward the scene, atom mute/solo/gain, denoise."""
-        k = self.engine.info.k
+        k = self.engine.info.atoms_per_bar
         bars = np.zeros(code.shape[1], dtype=np.int64)  # one bar's columns
         out = code
-        if c.scene is not None and c.scene in self.scenes and c.morph > 0:
-            out = ops.interpolate(out, self.scenes[c.scene], c.morph, k=k, column_bars=bars)
+        if c.scene is not None and c.scene in scenes and c.morph > 0:
+            out = ops.interpolate(out, scenes[c.scene], c.morph, k=k, column_bars=bars)
         if c.solo:
             out = ops.solo(out, sorted(a for a in c.solo if a < out.shape[0]))
         if c.mute:
@@ -285,11 +325,7 @@ class LiveBridge:
         return out
 
     def _schedule(self, grid: np.ndarray, bar: int) -> int:
-        codec = self.engine.codec
-        if isinstance(codec, DrumCodec):
-            score = codec.decode(grid, drum_map=self.drum_map_out) if self.drum_map_out else codec.decode(grid)
-        else:
-            score = codec.decode(grid)
+        score = self.engine.codec.to_score(grid, output_map=self.drum_map_out)
         origin = bar * self.beats_per_bar
         for n in score.notes:
             start = self.clock.time_at(origin + n.start)
@@ -299,9 +335,10 @@ class LiveBridge:
 
     # ------------------------------------------------------------------ scenes
     def store_scene(self, slot: int) -> None:
-        if self.last_code is None:
+        code = self.last_code
+        if code is None:
             raise ParameterError("nothing has been coded yet: play a bar before storing a scene")
-        self.scenes[slot] = self.last_code.copy()
+        self.add_scenes({slot: code})
 
     def swap_model(self, engine: Engine) -> None:
         """Queue ``engine`` (already loaded and warmed) for the next bar boundary; it must read the

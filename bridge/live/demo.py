@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +16,16 @@ from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature, save_score
 from sidl.bridge.grooves import generate_groove
 from sidl.bridge.live.daemon import LiveBridge
 
-log = logging.getLogger("sidl.live.demo")
+log = logging.getLogger(__name__)
 
 
 class DemoFeed:
-    """Plays a generated groove into ``bridge`` and records both sides (beats on the bridge's clock)."""
+    """Plays a generated groove into ``bridge`` and records both sides (beats on the bridge's clock,
+    times from the bridge's time base, as a port's notes would arrive)."""
 
     def __init__(self, bridge: LiveBridge, bars: int = 4, seed: int = 7) -> None:
         self.bridge = bridge
+        self._now = bridge.now
         self.groove = generate_groove(bars=bars, seed=seed)
         self.loop_beats = bars * 4.0
         self.sent: list[Note] = []
@@ -34,7 +35,7 @@ class DemoFeed:
 
     def record_output(self, message: Any) -> None:
         """Wrap the output: everything the bridge sends is also kept for demo-out.mid."""
-        self.played.append((self.bridge.clock.beat_at(time.perf_counter()), message.to_bytes()))
+        self.played.append((self.bridge.clock.beat_at(self._now()), message.to_bytes()))
 
     def start(self) -> None:
         self._thread.start()
@@ -45,17 +46,17 @@ class DemoFeed:
 
     def _play(self) -> None:
         clock = self.bridge.clock
-        origin = (int(clock.beat_at(time.perf_counter()) // 4) + 1) * 4.0  # from the next bar
+        origin = (int(clock.beat_at(self._now()) // 4) + 1) * 4.0  # from the next bar
         events = sorted([(n.start, [0x99, n.pitch, n.velocity], n) for n in self.groove.notes]
                         + [(n.end, [0x89, n.pitch, 0], None) for n in self.groove.notes], key=lambda e: e[0])
         loop = 0
         while not self._stop.is_set():
             for beat, message, note in events:
                 at = clock.time_at(origin + loop * self.loop_beats + beat)
-                while (wait := at - time.perf_counter()) > 0:
+                while (wait := at - self._now()) > 0:
                     if self._stop.wait(min(wait, 0.05)):
                         return
-                self.bridge.on_midi(message, time.perf_counter())
+                self.bridge.on_midi(message, self._now())
                 if note is not None:
                     start = origin + loop * self.loop_beats + beat
                     self.sent.append(Note(start, note.pitch, note.velocity, start + (note.end - note.start), 9))

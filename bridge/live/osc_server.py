@@ -32,7 +32,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from sidl.bridge.errors import ParameterError, SidlError
 from sidl.bridge.live.osc_table import DEFAULT_HOST, DEFAULT_PORT, PREFIX, validate
 
-log = logging.getLogger("sidl.osc.in")
+log = logging.getLogger(__name__)
 
 Handler = Callable[[str, list[Any], tuple[str, int]], None]
 MAX_DATAGRAM = 8192

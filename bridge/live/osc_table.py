@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.limits import CLOCKS, MAX_BPM, MIN_BPM, MODES
 
 PREFIX = "/sidl"
 DEFAULT_HOST = "127.0.0.1"  # never all interfaces unless asked
 DEFAULT_PORT = 9000
-MODES = ("loop", "filter", "generate")
-CLOCKS = ("internal", "midi", "link", "host")
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,7 @@ class Address:
 
 
 _ATOM = Arg("atom", "int", 0, 4095, doc="atom index")
+_BPM = Arg("bpm", "float", MIN_BPM, MAX_BPM)  # a performer's tempo is clamped into range, not refused
 TABLE: tuple[Address, ...] = (
     Address(f"{PREFIX}/mode", (Arg("mode", "str", choices=MODES),), "switch mode at the next bar boundary", performer=True),
     Address(f"{PREFIX}/denoise", (Arg("amount", "float", 0.0, 1.0),), "denoise amount: 0 = trained k, 1 = one atom per bar", performer=True),
@@ -87,8 +87,8 @@ TABLE: tuple[Address, ...] = (
     Address(f"{PREFIX}/model", (Arg("name_or_path", "str"),), "hot-swap the model at a bar boundary (old one kept on failure)", performer=True),
     Address(f"{PREFIX}/clock", (Arg("source", "str", choices=CLOCKS),), "switch the clock source (what sounds is released; an internal clock carries the bar count on)",
             performer=True),
-    Address(f"{PREFIX}/tempo", (Arg("bpm", "float", 20.0, 400.0),), "internal clock tempo", performer=True),
-    Address(f"{PREFIX}/host/transport", (Arg("playing", "int", 0, 1), Arg("bpm", "float", 20.0, 400.0),
+    Address(f"{PREFIX}/tempo", (_BPM,), "internal clock tempo", performer=True),
+    Address(f"{PREFIX}/host/transport", (Arg("playing", "int", 0, 1), _BPM,
                                          Arg("beat", "float", 0.0, 1e9)),
             "host clock: Live's transport state, tempo and song position in beats (from the Max for Live device)"),
     Address(f"{PREFIX}/panic", (), "note-off for every sounding note, then CC64=0 and CC123", performer=True),
@@ -97,7 +97,7 @@ TABLE: tuple[Address, ...] = (
     # feedback, bridge → client
     Address(f"{PREFIX}/state", (Arg("json", "str"),), "the whole state as JSON (reply to /query)", "out"),
     Address(f"{PREFIX}/bar", (Arg("bar", "int", 0, 1e9), Arg("step", "int", 0, 63)), "current bar and step", "out"),
-    Address(f"{PREFIX}/tempo/now", (Arg("bpm", "float", 20.0, 400.0), Arg("source", "str", choices=CLOCKS)),
+    Address(f"{PREFIX}/tempo/now", (_BPM, Arg("source", "str", choices=CLOCKS)),
             "tempo in use and its source", "out"),
     Address(f"{PREFIX}/activity", (Arg("level", "float", 0.0, 1e9),),
             "per-bar atom activity vector (one float per atom, normalised to the bar's strongest)", "out", variadic=True),

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sidl.bridge.errors import SidlError
+from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
-log = logging.getLogger("sidl.midi")
+log = logging.getLogger(__name__)
 
 DEFAULT_IN, DEFAULT_OUT = "sidl in", "sidl out"
 
@@ -63,7 +64,7 @@ def choose_backend(preferred: str | None = None) -> str:
             raise PortError(f"MIDI backend {preferred!r} cannot be used: {why}")
         return preferred
     order = {"darwin": ["coremidi"], "win32": ["winmm"]}.get(sys.platform, ["alsa", "jack"])
-    reasons = []
+    reasons: list[str] = []
     for name in order:
         why = _usable(name)
         if why is None:
@@ -116,17 +117,16 @@ def _open(kind: str, backend: str, port: str | None, default: str, client: str) 
 
 
 def open_input(backend: str, callback: Callable[[list[int], float], None], port: str | None = None,
-               client: str = "sidl-in") -> OpenPort:
-    """Open (or create) the input; ``callback(bytes, arrival_time)`` runs on rtmidi's thread. SysEx,
+               client: str = "sidl-in", *, now: TimeSource = monotonic_now) -> OpenPort:
+    """Open (or create) the input; ``callback(bytes, arrival_time)`` runs on rtmidi's thread, with the
+    arrival time read from ``now`` (the clocks' time base: rtmidi's own stamps are deltas). SysEx,
     timing and active sensing are let through (the decoder needs clock bytes and copes with the rest)."""
-    import time
-
     opened = _open("in", backend, port, DEFAULT_IN, client)
     opened.handle.ignore_types(sysex=False, timing=False, active_sense=True)
 
     def deliver(event: tuple[list[int], float], _data: object = None) -> None:
         try:
-            callback(event[0], time.perf_counter())
+            callback(event[0], now())
         except Exception:  # the callback runs on rtmidi's thread: never let it die there
             log.exception("MIDI input callback failed")
 
@@ -162,13 +162,27 @@ def start_jack_dummy(wait_seconds: float = 10.0) -> Any:
     return proc
 
 
+def stop_jack_dummy(proc: Any, wait_seconds: float = 5.0) -> None:
+    """Stop a server :func:`start_jack_dummy` started (None: it started none)."""
+    import subprocess
+
+    if proc is None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=wait_seconds)
+    except subprocess.TimeoutExpired:  # jackd can linger on a departing client: make sure it goes
+        proc.kill()
+        proc.wait(timeout=wait_seconds)
+
+
 class PortWatch:
     """Keeps a port that was connected by name (not a virtual one) alive: :meth:`check` notices that
     it disappeared (the DAW quit, a device was unplugged), calls ``on_lost``, and reopens it when a
     matching port returns. Virtual ports are ours and cannot disappear."""
 
     def __init__(self, current: OpenPort, wanted: str | None, reopen: Callable[[], OpenPort],
-                 on_lost: Callable[[], None] = lambda: None) -> None:
+                 on_lost: Callable[[], object] = lambda: None) -> None:
         self.current: OpenPort | None = current
         self.wanted = wanted
         self.reopen = reopen

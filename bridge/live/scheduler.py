@@ -1,4 +1,4 @@
-"""The output scheduler: MIDI messages sent at their times, from a monotonic clock.
+"""The output scheduler: MIDI messages sent at their times, on the live time base (``now``).
 
 A worker thread waits for the earliest event: it sleeps until ``spin`` seconds before it (sleeping
 alone drifts by the OS's wake-up latency), then spins on the clock to the exact time. Each send's
@@ -19,8 +19,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from sidl.bridge.live.ledger import NoteLedger, ShortMessage
+from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
-log = logging.getLogger("sidl.midi.out")
+log = logging.getLogger(__name__)
 
 Send = Callable[[ShortMessage], None]
 
@@ -54,7 +55,7 @@ class Lateness:
 class Scheduler:
     """Sends scheduled notes through ``send`` at their times (see module docstring)."""
 
-    def __init__(self, send: Send, *, now: Callable[[], float] = time.perf_counter, spin: float = 0.0015,
+    def __init__(self, send: Send, *, now: TimeSource = monotonic_now, spin: float = 0.0015,
                  tolerance: float = 0.002, sleep: Callable[[float], None] = time.sleep) -> None:
         self._send = send
         self._now = now

@@ -3,7 +3,8 @@
 ``sidl run --session FILE.toml`` reads one (flags given on the command line win over the file);
 ``--save-session FILE.toml`` writes the running session at exit. Scenes are stored sparsely (atom,
 column, value) with the sha256 of the model's weights: scenes of another model are refused, since a
-code means nothing to a different dictionary.
+code means nothing to a different dictionary. A tempo, mode or clock source the bridge does not
+accept (:mod:`bridge.live.limits`) is refused on load, naming the file, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.live.limits import check_bpm, check_clock, check_mode
 
 SETTINGS = ("model", "mode", "clock", "bpm", "backend", "input", "out", "channel", "drum_map_in", "drum_map_out",
             "provider", "osc_host", "osc_port", "osc_allow", "feedback", "denoise")
@@ -37,6 +40,9 @@ def load_session(path: str | Path) -> dict[str, Any]:
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
         raise ParameterError(f"session file {p}: unknown setting(s) {unknown}; known: {', '.join(SETTINGS)}")
+    for key, check in (("bpm", check_bpm), ("mode", check_mode), ("clock", check_clock)):
+        if key in settings:
+            check(settings[key], f"session file {p}: {key}")
     return {"settings": settings, "scenes": data.get("scenes", {}), "weights_sha256": data.get("weights_sha256")}
 
 
@@ -67,7 +73,7 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value))  # a JSON string is a valid TOML basic string
 
 
-def save_session(path: str | Path, settings: dict[str, Any], scenes: dict[int, np.ndarray], weights_sha256: str) -> Path:
+def save_session(path: str | Path, settings: dict[str, Any], scenes: Mapping[int, np.ndarray], weights_sha256: str) -> Path:
     lines = [f"format = {FORMAT}", f"weights_sha256 = {_toml_value(weights_sha256)}", "", "[settings]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in settings.items() if k in SETTINGS and v is not None]
     for slot, code in sorted(scenes.items()):

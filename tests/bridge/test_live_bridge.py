@@ -78,11 +78,10 @@ def test_denoise_and_mute_change_what_plays(engine: Engine) -> None:
     bridge, _, _ = make(engine)
     play_bar(bridge, 0, ghost=True)
     plain = bridge.process_bar(1)
-    bridge.controls.denoise = 1.0
+    bridge.change_controls(denoise=1.0)
     one = bridge.process_bar(1)
     assert len(one.active_atoms) == 1 and set(one.active_atoms) <= set(plain.active_atoms)
-    bridge.controls.denoise = 0.0
-    bridge.controls.mute = set(plain.active_atoms)
+    bridge.change_controls(denoise=0.0, mute=set(plain.active_atoms))
     assert bridge.process_bar(1).notes == 0
 
 
@@ -122,8 +121,7 @@ def test_filter_mode_passes_expected_notes_at_once_and_gates_strays(engine: Engi
     bridge, now, sent = make(engine)
     for bar in range(2):
         play_bar(bridge, bar)
-    bridge.controls.mode = "filter"
-    bridge.controls.denoise = 1.0
+    bridge.change_controls(mode="filter", denoise=1.0)
     report = bridge.process_bar(2)  # filter from bar 2 on: nothing of the loop is scheduled
     assert report.notes == 0 and bridge.mode == "filter" and bridge.scheduler.pending() == 0
     now.t = 4.0
@@ -141,21 +139,21 @@ def test_filter_mode_passes_expected_notes_at_once_and_gates_strays(engine: Engi
     assert bridge.filter_counts["blocked"] == 2
     bridge.on_midi([0x99, 47, 100], 20.375)  # far from any predicted bar: no expectation, it passes
     assert sent[-1].data1 == 47 and bridge.filter_counts["passed"] == 3
-    bridge.controls.denoise = 0.0  # amount 0: everything passes, velocity untouched
+    bridge.change_controls(denoise=0.0)  # amount 0: everything passes, velocity untouched
     bridge.on_midi([0x99, 47, 77], 4.5)
     assert (sent[-1].data1, sent[-1].data2) == (47, 77)
 
 
 def test_generate_mode_needs_no_input_and_is_reproducible(engine: Engine) -> None:
     bridge, _, _ = make(engine)
-    bridge.controls.mode = "generate"
+    bridge.change_controls(mode="generate")
     first = [bridge.process_bar(b) for b in range(1, 4)]
     assert all(r.notes > 0 and 0 < len(r.active_atoms) <= engine.info.k for r in first)
     again, _, _ = make(engine)
-    again.controls.mode = "generate"
+    again.change_controls(mode="generate")
     assert [again.process_bar(b).active_atoms for b in range(1, 4)] == [r.active_atoms for r in first]
     bridge.store_scene(0)  # the last generated bar becomes a scene
-    bridge.controls.scene = 0
+    bridge.change_controls(scene=0)
     assert bridge.process_bar(5).active_atoms == first[-1].active_atoms
 
 
@@ -180,7 +178,7 @@ def test_mode_and_scene_changes_release_notes_at_the_bar(engine: Engine) -> None
     now.t = 2.0 + 0.05  # bar 1 is playing: notes sounding, more scheduled
     bridge.scheduler.run_due()
     assert bridge.scheduler.ledger.sounding() and bridge.scheduler.pending()
-    bridge.controls.mode = "filter"
+    bridge.change_controls(mode="filter")
     assert bridge.mode == "loop"  # asked, not yet in force
     bridge.process_bar(2)
     assert bridge.mode == "filter"
@@ -204,7 +202,7 @@ def test_clock_source_switches_at_the_loops_next_turn_and_releases_what_sounds(e
     bridge, now, sent = make(engine)
     made: list[str] = []
 
-    def make_clock(source: str) -> HostClock | InternalClock:
+    def make_clock(source: str, bpm: float) -> HostClock | InternalClock:
         made.append(source)
         return HostClock(now=now) if source == "host" else InternalClock(100, now=now)
 

@@ -22,13 +22,15 @@ def test_virtual_ports_carry_notes_both_ways(jack_server: object) -> None:
     import rtmidi
 
     got: list[list[int]] = []
+    times: list[float] = []
     arrived = threading.Event()
 
     def on_input(data: list[int], t: float) -> None:
         got.append(data)
+        times.append(t)
         arrived.set()
 
-    bridge_in = open_input("jack", on_input, client="test-sidl-in")
+    bridge_in = open_input("jack", on_input, client="test-sidl-in", now=lambda: 42.0)  # the clocks' time base
     bridge_out = open_output("jack", client="test-sidl-out")
     assert bridge_in.virtual and bridge_in.name == "sidl in"
     ports = list_ports("jack")
@@ -41,7 +43,7 @@ def test_virtual_ports_carry_notes_both_ways(jack_server: object) -> None:
     listener.open_port([i for i, n in enumerate(listener.get_ports()) if "sidl out" in n][0])
     time.sleep(0.2)
     player.handle.send_message([0x99, 36, 100])
-    assert arrived.wait(2.0) and got[0] == [0x99, 36, 100]
+    assert arrived.wait(2.0) and got[0] == [0x99, 36, 100] and times == [42.0]
     bridge_out.handle.send_message([0x89, 36, 0])
     deadline = time.time() + 2.0
     while not heard and time.time() < deadline:
