@@ -21,7 +21,8 @@ venv-test: $(VENV)/bin/python
 run: venv-run
 	$(VENV)/bin/sidl run --model drums --jack-dummy $(RUN_ARGS)
 
-demo: venv-test
+# torch-free: the runtime install and the bundled drum model are enough
+demo: venv-run
 	$(VENV)/bin/sidl demo --out demo_out
 
 test: venv-test
@@ -37,7 +38,8 @@ eval-drums: venv-test
 	$(VENV)/bin/sidl eval --model drums --data $(DATA)/groove --split validation --baselines --json
 
 # What a performer installs: `pip install .[cpu]` (no torch) into a fresh venv, then every offline
-# tool on the bundled models and a short engine benchmark (figures printed, never asserted).
+# tool on the bundled models, the demo, and a short engine benchmark (figures printed, never asserted);
+# the torch commands must answer with one line naming the [train] extra, exit 2, no traceback.
 RT_VENV ?= .venv-runtime
 SMOKE   ?= .smoke
 smoke-runtime:
@@ -55,12 +57,19 @@ smoke-runtime:
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl atoms --top 16 --out atoms.png --midi atoms && ../$(RT_VENV)/bin/sidl code a.mid --out code.png
 	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl similar b.mid mine --top 3 && ../$(RT_VENV)/bin/sidl style mine --out style.png --features style.csv
 	$(RT_VENV)/bin/sidl bench engine --json --windows 300 --warmup 30 --out $(SMOKE)/bench-engine.json
+	cd $(SMOKE) && ../$(RT_VENV)/bin/sidl demo --out demo && ../$(RT_VENV)/bin/sidl demo --out demo-seed --model seed-drums --bars 2
+	cd $(SMOKE) && for cmd in "train drums --data . --out t" "eval --model drums --data ." "export drums --out e"; do \
+	  rc=0; ../$(RT_VENV)/bin/sidl $$cmd >/dev/null 2>err.txt || rc=$$?; \
+	  if [ $$rc -ne 2 ] || [ $$(wc -l < err.txt) -ne 1 ] || grep -q Traceback err.txt || ! grep -q "needs the \[train\] extra: pip install 'sidl\[train\]'" err.txt; \
+	  then echo "sidl $$cmd: expected one line naming [train] and exit 2, got exit $$rc:"; cat err.txt; exit 1; fi; \
+	done
 
 # Re-export the bundled ONNX models from the shipped checkpoints (atom statistics from the training
 # split, default denoise amount tuned on the validation split).
 export-models: venv-test
 	$(VENV)/bin/sidl export drums --out bridge/bundled/drums --stats-data $(DATA)/groove --tune-data $(DATA)/groove
 	$(VENV)/bin/sidl export piano --out bridge/bundled/piano --stats-data $(DATA)/piano
+	$(VENV)/bin/sidl export seed-drums --out bridge/bundled/seed-drums --stats-data $(DATA)/groove
 
 bench: venv-test
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/sidl bench engine --json --out bench-engine.json

@@ -1,4 +1,5 @@
-"""Handlers of the torch-free ``sidl`` sub-commands: the offline tools and the engine benchmark.
+"""Handlers of the torch-free ``sidl`` sub-commands: the offline tools, the demo, the engine benchmark,
+``ports`` and ``panic`` (their arguments: :mod:`sidl.bridge.command_args`).
 
 Output (a JSON summary) is printed here, in the command layer; the library modules never print.
 """
@@ -62,6 +63,23 @@ def run_generate(args: argparse.Namespace) -> int:
     report = tools.generate(engine, args.output, bars=args.bars, seed=args.seed, temperature=args.temperature,
                             bpm=args.bpm, drum_map=tools.resolve_drum_map(args.drum_map))
     return _print(report.to_dict())
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from sidl.bridge.demo import run_demo as demo
+
+    result = demo(args.out, model=args.model, bars=args.bars, seed=args.seed)
+    print(f"sidl demo — model {result.model!r} ({result.rule}) on a generated {args.bars}-bar groove\n")
+    print("sparse code per bar (atom@column: activation):")
+    for bar in result.codes:
+        atoms = "  ".join(f"{a}@{c}:{v:.2f}" for a, c, v in bar.atoms) or "(silent)"
+        print(f"  bar {bar.bar + 1}: {atoms}")
+    print(f"\nhit F1 vs the input: reconstruction {result.reconstruction_f1:.3f}; "
+          f"damaged copy {result.noisy_f1:.3f} -> denoised {result.denoised_f1:.3f}")
+    print("files written:")
+    for label, path in result.files.items():
+        print(f"  {label:15s} {path}")
+    return 0
 
 
 def run_bench(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
-"""Handlers of the torch-based ``sidl`` sub-commands (train, eval, demo). Output goes to stdout here,
-in the command layer, never from library modules."""
+"""Handlers of the torch-based ``sidl`` sub-commands (train, eval; their arguments:
+:mod:`sidl.models.cli_args`). Output goes to stdout here, in the command layer, never from library
+modules."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
 
 def default_config_path(codec: str) -> Path:
-    return CONFIG_DIR / f"{codec}.json"
+    """The shipped training config of a codec; a codec without one needs ``--config``."""
+    path = CONFIG_DIR / f"{codec}.json"
+    if not path.is_file():
+        shipped = sorted(p.stem for p in CONFIG_DIR.glob("*.json"))
+        raise ParameterError(f"no shipped training config for codec {codec!r} ({path} does not exist); pass --config "
+                             f"FILE.json, or train one of {shipped}")
+    return path
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -52,21 +59,3 @@ def run_eval(args: argparse.Namespace) -> int:
         print(format_table(report))
     return 0
 
-
-def run_demo(args: argparse.Namespace) -> int:
-    from sidl.models.demo import run_demo as demo
-
-    if args.bars < 1:
-        raise ParameterError(f"--bars must be at least 1, got {args.bars}")
-    result = demo(args.out, model=args.model, bars=args.bars, seed=args.seed)
-    print(f"sidl demo — model {result.model!r} ({result.rule}) on a generated {args.bars}-bar groove\n")
-    print("sparse code per bar (atom@column: activation):")
-    for bar in result.codes:
-        atoms = "  ".join(f"{a}@{c}:{v:.2f}" for a, c, v in bar.atoms) or "(silent)"
-        print(f"  bar {bar.bar + 1}: {atoms}")
-    print(f"\nhit F1 vs the input: reconstruction {result.reconstruction_f1:.3f}; "
-          f"damaged copy {result.noisy_f1:.3f} -> denoised {result.denoised_f1:.3f}")
-    print("files written:")
-    for label, path in result.files.items():
-        print(f"  {label:15s} {path}")
-    return 0

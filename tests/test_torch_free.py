@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -45,6 +47,31 @@ def test_help_is_fast_and_imports_neither_torch_nor_onnxruntime() -> None:
     """)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "False"]
+
+
+HEAVY = ("torch", "onnxruntime", "numpy", "matplotlib", "sklearn", "sidl.bridge.live.daemon", "sidl.bridge.engine",
+         "sidl.models.cli", "sidl.export.cli", "sidl.bridge.commands")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["train", "--help"], ["eval", "--help"],
+                                  ["export", "--help"], ["demo", "--help"], ["reconstruct", "--help"],
+                                  ["style", "--help"], ["atoms", "--help"], ["bench", "--help"]])
+def test_help_loads_no_heavy_module(argv: list[str]) -> None:
+    """Building the parser imports only the commands' argument modules (argparse), never their handlers."""
+    result = _run(f"""
+        import contextlib, io, sys
+        from sidl.cli import main
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            try:
+                main({argv!r})
+            except SystemExit:
+                pass
+        assert "usage: sidl" in buf.getvalue()
+        print(sorted(m for m in {HEAVY!r} if m in sys.modules))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", f"sidl {' '.join(argv)} imported {result.stdout.strip()}"
 
 
 def test_console_script_reports_errors_cleanly(tmp_path: Path) -> None:

@@ -1,0 +1,33 @@
+"""Command-line arguments of ``sidl train`` and ``sidl eval`` (argparse only: imported whenever ``sidl``
+builds its parser, also where torch is absent; the handlers are in :mod:`sidl.models.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_train_arguments(p: argparse.ArgumentParser) -> None:
+    # no choices here: this module stays light, and run_train refuses a codec without a config by name
+    p.add_argument("codec", metavar="CODEC", help="codec/model family to train (e.g. drums, piano): its default config is "
+                   "models/configs/CODEC.json")
+    p.add_argument("--data", required=True, help="dataset folder: GMD (info.csv), piano set (metadata.csv) or any folder of .mid files")
+    p.add_argument("--config", help="JSON training config (defaults: the shipped model's config)")
+    p.add_argument("--out", required=True, help="output folder for checkpoint, config, loss curve")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    p.add_argument("--epochs", type=int, help="override the config's number of epochs")
+    p.add_argument("--seed", type=int, help="override the config's random seed")
+    p.add_argument("--cache", default=None, help="folder to cache encoded grids (default: none)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def add_eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="shipped model name (drums, piano, seed-drums) or checkpoint folder")
+    p.add_argument("--data", required=True, help="dataset folder")
+    p.add_argument("--split", default="validation", help="split named in info.csv/metadata.csv (default: validation)")
+    p.add_argument("--budgets", default="1,2,4,8", help="atom budgets: non-zero code entries per bar (default 1,2,4,8)")
+    p.add_argument("--baselines", action="store_true", help="also report identity, grid snap, the seed-faithful model and OMP patch dictionary learning")
+    p.add_argument("--omp-fit-split", default="train", help="split the OMP baseline dictionary is fitted on (default train)")
+    p.add_argument("--max-files", type=int, default=None, help="evaluate only the first N files (quick look)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--out", help="also write the JSON report to this file")
+    p.add_argument("--cache", default=None, help="folder to cache encoded grids")
