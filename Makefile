@@ -90,12 +90,12 @@ figures: venv-test
 clean:
 	rm -rf $(VENV) $(RT_VENV) $(SMOKE) demo_out .pytest_cache build *.egg-info
 
-# Static types over the runtime and the CLI (mypy, settings in pyproject.toml). The folders install
-# under the `sidl` namespace, which mypy cannot see through an editable install, so it reads them
+# Static types over the whole package: runtime, CLI, training and export (mypy, settings in
+# pyproject.toml). The folders install under the `sidl` namespace, which mypy cannot see through an editable install, so it reads them
 # through a tree of links laid out as installed.
 TYPECHECK_TREE ?= build/typecheck
 typecheck: venv-test
 	rm -rf $(TYPECHECK_TREE) && mkdir -p $(TYPECHECK_TREE)/sidl
 	for f in sidl/*.py sidl/py.typed; do ln -s $(CURDIR)/$$f $(TYPECHECK_TREE)/sidl/; done
 	for part in bridge models export; do ln -s $(CURDIR)/$$part $(TYPECHECK_TREE)/sidl/$$part; done
-	cd $(TYPECHECK_TREE) && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml -p sidl.bridge -p sidl.cli
+	cd $(TYPECHECK_TREE) && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml -p sidl

@@ -14,6 +14,8 @@ positive activations, where both tied entries survive; that never happens on rea
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 from torch import Tensor, nn
 
@@ -52,13 +54,13 @@ def threshold_wta(a: Tensor, k: Tensor, axis: str, bars: tuple[Tensor, int] | No
         kth = _kth_largest(a, k, 2)
     elif axis == "bar":
         assert bars is not None
-        bars, n_bars = bars
+        bar_of, n_bars = bars
         n, atoms, cols = a.shape
-        member = bars.unsqueeze(1) == torch.arange(n_bars).unsqueeze(0)  # (cols, bars)
+        member = bar_of.unsqueeze(1) == torch.arange(n_bars).unsqueeze(0)  # (cols, bars)
         spread = torch.where(member.unsqueeze(0).unsqueeze(0), a.unsqueeze(-1), torch.full((), float("-inf")))
         per_bar = spread.permute(0, 3, 1, 2).reshape(n, -1, atoms * cols)  # (N, bars, atoms·cols)
         kth_bar = _kth_largest(per_bar, k, 2).squeeze(2)  # (N, bars)
-        kth = kth_bar.gather(1, bars.unsqueeze(0).expand(n, cols)).unsqueeze(1)  # (N, 1, cols)
+        kth = kth_bar.gather(1, bar_of.unsqueeze(0).expand(n, cols)).unsqueeze(1)  # (N, 1, cols)
     else:
         raise ParameterError(f"wta axis must be 'atoms', 'time' or 'bar', got {axis!r}")
     keep = (a >= kth) & (a > 0)
@@ -130,7 +132,7 @@ class EncoderGraph(_Graph):
         if model.hidden is not None:
             feats = model.hidden(feats)
         if model.head is not None:
-            dense = model.encoder(model.head[1](_strided_conv(model.head[0], feats, cfg.kernel)))
+            dense = model.encoder(model.head[1](_strided_conv(cast(nn.Conv1d, model.head[0]), feats, cfg.kernel)))
         else:
             dense = _strided_conv(model.encoder, feats, cfg.kernel)
         return dense * cfg.code_scale if cfg.code_scale != 1.0 else dense

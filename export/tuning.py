@@ -91,19 +91,20 @@ def tune_denoise_amount(model: ConvWTAAutoencoder, config: dict[str, Any], data_
     spb = model.config.steps_per_bar
     cases = []
     for f in data.files:
+        assert f.noisy is not None  # load_eval_set(corrupt=True) gives every file its noisy twin
         t = f.clean.shape[1]
         padded = -(-t // spb) * spb
         noisy = np.pad(f.noisy, ((0, 0), (0, padded - t)))
         code = model.encode(torch.from_numpy(noisy)[None])[0].numpy()
-        cases.append((f, t, code, geometry.column_bars(padded)))
+        cases.append((f, f.noisy, t, code, geometry.column_bars(padded)))
     beat_steps = codec.steps_per_beat
-    noisy_f1 = merge_scores([kind.score(f.clean, f.noisy, f, beat_steps) for f, *_ in cases]).f1
+    noisy_f1 = merge_scores([kind.score(f.clean, noisy_grid, f, beat_steps) for f, noisy_grid, *_ in cases]).f1
     budget = atoms_per_bar(model.config.k, wta_axis=model.config.wta_axis,
                            columns_per_bar=model.config.steps_per_bar // model.config.stride)
     scores: dict[str, float] = {}
     for amount in DENOISE_AMOUNTS:
         outs = []
-        for f, t, code, bars in cases:
+        for f, _, t, code, bars in cases:
             cleaned = denoise(code, amount, k=budget, column_bars=bars)
             out = model.decode(torch.from_numpy(cleaned)[None])[0, :, :t].numpy()
             outs.append(kind.score(f.clean, out, f, beat_steps))

@@ -232,10 +232,10 @@ def score_system(system: GridSystem, data: EvalSet, kind: EvalKind, budget: int 
         return merge_scores([kind.score(f.clean, est, f, steps_per_beat) for f, est in pairs])
 
     result = _rounded(scores([(f, system.reconstruct(f.clean, budget)) for f in data.files]).to_dict())
-    noisy = [f for f in data.files if f.noisy is not None]
+    noisy = [(f, f.noisy) for f in data.files if f.noisy is not None]
     if noisy:
-        den_out = scores([(f, system.reconstruct(f.noisy, budget)) for f in noisy])
-        den_in = scores([(f, f.noisy) for f in noisy])
+        den_out = scores([(f, system.reconstruct(grid, budget)) for f, grid in noisy])
+        den_in = scores(noisy)
         result["denoise"] = {
             "f1_noisy": round(den_in.f1, 4),
             "f1_output": round(den_out.f1, 4),

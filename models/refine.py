@@ -10,6 +10,8 @@ convolution, an elementwise function or a top-k, so it exports to ONNX as a fixe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -18,8 +20,11 @@ from sidl.bridge.codecs import HIT_THRESHOLD
 from sidl.models.grid import ACTIVATIONS, BINARY_ROLES, CHAIN_RULES, grid_layout
 from sidl.models.wta import sparsify
 
+if TYPE_CHECKING:  # the autoencoder imports this module
+    from sidl.models.autoencoder import ConvWTAAutoencoder
 
-def logit_gradient(model: torch.nn.Module, logits: Tensor, x: Tensor) -> Tensor:
+
+def logit_gradient(model: ConvWTAAutoencoder, logits: Tensor, x: Tensor) -> Tensor:
     """d(loss)/d(logits) of the model's reconstruction loss for target ``x`` (sum over cells)."""
     cfg = model.config
     if cfg.output == "linear":
@@ -38,14 +43,14 @@ def logit_gradient(model: torch.nn.Module, logits: Tensor, x: Tensor) -> Tensor:
     return grad
 
 
-def refine_step(model: torch.nn.Module, x: Tensor, code: Tensor, *, k: int, axis: str,
+def refine_step(model: ConvWTAAutoencoder, x: Tensor, code: Tensor, *, k: int, axis: str,
                 groups: Tensor | None, step_size: Tensor | float) -> Tensor:
     """One IHT step: gradient step on the code, then the k-WTA again (differentiable)."""
     grad_code = _adjoint(model, logit_gradient(model, model.decode_logits(code), x))
     return sparsify(code - step_size * grad_code, axis, k, groups)
 
 
-def refine(model: torch.nn.Module, x: Tensor, code: Tensor, *, k: int, axis: str, steps: int, step_size: float) -> Tensor:
+def refine(model: ConvWTAAutoencoder, x: Tensor, code: Tensor, *, k: int, axis: str, steps: int, step_size: float) -> Tensor:
     """``steps`` IHT steps from ``code``; keeps at most ``k`` winners per group of ``axis``."""
     groups = model.column_bars(int(x.shape[2])).to(x.device) if axis == "bar" else None
     for _ in range(steps):
@@ -53,7 +58,7 @@ def refine(model: torch.nn.Module, x: Tensor, code: Tensor, *, k: int, axis: str
     return code
 
 
-def _adjoint(model: torch.nn.Module, grad_logits: Tensor) -> Tensor:
+def _adjoint(model: ConvWTAAutoencoder, grad_logits: Tensor) -> Tensor:
     """Adjoint of the decoder's transposed convolution: a plain convolution with the same atoms."""
     cfg = model.config
     return F.conv1d(grad_logits, model.decoder.weight, stride=cfg.stride, padding=model.padding)

@@ -52,10 +52,12 @@ class TemporalBlock(nn.Module):
             nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
             if i == 1:
                 conv.weight.data.mul_(0.5)
-            nn.init.zeros_(conv.bias)
+            if conv.bias is not None:
+                nn.init.zeros_(conv.bias)
         if self.downsample is not None:
             nn.init.xavier_uniform_(self.downsample.weight)
-            nn.init.zeros_(self.downsample.bias)
+            if self.downsample.bias is not None:
+                nn.init.zeros_(self.downsample.bias)
 
     def forward(self, x: Tensor) -> Tensor:
         res = x if self.downsample is None else self.downsample(x)

@@ -168,7 +168,7 @@ class Trainer:
             self.train_windows = self.train_windows[pick[: config.max_windows]]
         try:
             val_grids = encode_items(discover(data_dir, "validation"), self.codec, cache_dir).grids
-            self.val_windows = torch.from_numpy(cut_windows(val_grids, window, window, hit_rows=hit_rows))
+            self.val_windows: torch.Tensor | None = torch.from_numpy(cut_windows(val_grids, window, window, hit_rows=hit_rows))
         except Exception as exc:  # a folder without a validation split still trains
             log.warning("no validation windows (%s); training without validation loss", exc)
             self.val_windows = None

@@ -189,6 +189,11 @@ class PianoScores(_Accumulable):
         return _prf(self.onset_tp, self.onset_fp, self.onset_fn)[2]
 
     @property
+    def f1(self) -> float:
+        """The event F1 every kind of score has (for piano: onsets), as :attr:`DrumScores.f1` is hits."""
+        return self.onset_f1
+
+    @property
     def velocity_mae(self) -> float:
         """Mean |velocity error| over matched onsets, in MIDI units 0..127."""
         return _mean(self.velocity_abs_error_sum, self.onset_tp)
