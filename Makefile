@@ -91,8 +91,8 @@ clean:
 	rm -rf $(VENV) $(RT_VENV) $(SMOKE) demo_out .pytest_cache build *.egg-info
 
 # Static types over the whole package: runtime, CLI, training and export (mypy, settings in
-# pyproject.toml). The folders install under the `sidl` namespace, which mypy cannot see through an editable install, so it reads them
-# through a tree of links laid out as installed.
+# pyproject.toml). The folders install under the `sidl` namespace, which mypy cannot see through
+# an editable install, so it reads them through a tree of links laid out as installed.
 TYPECHECK_TREE ?= build/typecheck
 typecheck: venv-test
 	rm -rf $(TYPECHECK_TREE) && mkdir -p $(TYPECHECK_TREE)/sidl

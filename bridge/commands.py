@@ -82,6 +82,20 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_replay(args: argparse.Namespace) -> int:
+    """The live bridge over a MIDI file on a simulated clock (:mod:`sidl.bridge.live.replay`)."""
+    from sidl.bridge.live import replay
+
+    replay.check_output(args.input, args.output)  # before any work: never overwrite the input
+    engine = Engine.load(args.model, provider=args.provider)
+    result = replay.replay(engine, args.input, mode=args.mode, denoise=args.denoise, mute=args.mute, solo=args.solo,
+                           temperature=args.temperature, seed=args.seed, align=args.align,
+                           input_channel=args.channel, drum_map_in=tools.resolve_drum_map(args.drum_map_in),
+                           drum_map_out=tools.resolve_drum_map(args.drum_map_out))
+    path = replay.write_replay(result, args.output, source=args.input)
+    return _print({"outputs": [str(path)], "model": engine.info.name, **result.summary()})
+
+
 def run_bench(args: argparse.Namespace) -> int:
     if args.what == "live":
         from sidl.bridge.live.bench_live import run_live_bench

@@ -95,6 +95,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("run", "the live bridge: MIDI in, sparse codes, MIDI out in time, OSC control",
             "sidl.bridge.live.run_args:add_arguments", "sidl.bridge.live.run:run_command", "cpu",
             option_extras=(OptionExtra("clock", "link", "link", "aalink"),)),
+    Command("replay", "run the live bridge over a MIDI file on a simulated clock and write what it would play",
+            "sidl.bridge.live.replay_args:add_arguments", f"{_TOOLS}:run_replay", "cpu"),
     Command("panic", "silence everything: /sidl/panic to a running bridge, and with --port every note-off on a MIDI port",
             f"{_TOOL_ARGS}:add_panic_arguments", f"{_TOOLS}:run_panic"),
     Command("ports", "list MIDI ports per backend (ALSA, JACK, CoreMIDI, WinMM) and why a backend is unavailable",

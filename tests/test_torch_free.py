@@ -55,7 +55,8 @@ HEAVY = ("torch", "onnxruntime", "numpy", "matplotlib", "sklearn", "sidl.bridge.
 
 @pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["train", "--help"], ["eval", "--help"],
                                   ["export", "--help"], ["demo", "--help"], ["reconstruct", "--help"],
-                                  ["style", "--help"], ["atoms", "--help"], ["bench", "--help"]])
+                                  ["style", "--help"], ["atoms", "--help"], ["bench", "--help"],
+                                  ["replay", "--help"]])
 def test_help_loads_no_heavy_module(argv: list[str]) -> None:
     """Building the parser imports only the commands' argument modules (argparse), never their handlers."""
     result = _run(f"""

@@ -371,7 +371,7 @@ class LiveBridge:
         if close is not None:
             close()
         log.info("clock source now %s (was %s)", clock.source, old.source)
-        return int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
+        return self.next_bar()
 
     # ------------------------------------------------------------------ running
     def next_processing_time(self, bar: int) -> float:
@@ -382,28 +382,40 @@ class LiveBridge:
     def run(self, sleep: Callable[[float], None] = time.sleep) -> None:
         """The bar loop until :meth:`stop`; the scheduler thread sends the notes."""
         self.scheduler.start()
-        bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
+        bar: int | None = None
         while not self._stop.is_set():
-            switched = self.take_pending_clock()
-            if switched is not None:
-                bar = switched
-            if isinstance(self.clock, (MidiClock, HostClock)) and (self.clock.lost() or not self.clock.running):
-                if self.scheduler.ledger.sounding() or self.scheduler.pending():
-                    log.warning("%s clock stopped or lost: silencing", self.clock.source)
-                    self.panic()
-                self._stop.wait(0.01)
-                bar = int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
-                continue
-            due = self.next_processing_time(bar)
-            wait = due - self.now()
+            bar, wait = self.step(bar)
             if wait > 0:
-                self._stop.wait(min(wait, 0.05))
-                continue
-            try:
-                self.process_bar(bar)
-            except Exception:  # a bad window or model error must not stop the music
-                log.exception("bar %d failed; keeping the last pattern", bar)
-            bar += 1
+                self._stop.wait(wait)
+
+    def step(self, bar: int | None) -> tuple[int | None, float]:
+        """One turn of the bar loop at ``now()``: put a queued clock in force, silence a stopped or
+        lost external clock, and process bar ``bar`` if its time has come (None: the bar after the
+        clock's position). Returns the bar for the next turn and how long to wait before it (0: at
+        once). :meth:`run` turns it on a thread; ``sidl replay`` turns it on a simulated clock, so
+        both run this same code."""
+        switched = self.take_pending_clock()
+        if switched is not None:
+            bar = switched
+        if isinstance(self.clock, (MidiClock, HostClock)) and (self.clock.lost() or not self.clock.running):
+            if self.scheduler.ledger.sounding() or self.scheduler.pending():
+                log.warning("%s clock stopped or lost: silencing", self.clock.source)
+                self.panic()
+            return None, 0.01  # the bar is found again from the clock once it runs
+        if bar is None:
+            bar = self.next_bar()
+        wait = self.next_processing_time(bar) - self.now()
+        if wait > 0:
+            return bar, min(wait, 0.05)
+        try:
+            self.process_bar(bar)
+        except Exception:  # a bad window or model error must not stop the music
+            log.exception("bar %d failed; keeping the last pattern", bar)
+        return bar + 1, 0.0
+
+    def next_bar(self) -> int:
+        """The first bar whose boundary is still ahead of the clock."""
+        return int(np.floor(self.clock.beat_at(self.now()) / self.beats_per_bar)) + 1
 
     def panic(self) -> list[Any]:
         """Silence now: every sounding note's note-off, then CC64=0 and CC123 on the output channel."""

@@ -8,11 +8,24 @@ import argparse
 from sidl.bridge.live.limits import CLOCKS, DEFAULT_BPM, DEFAULT_CLOCK, DEFAULT_MODE, MAX_BPM, MIN_BPM, MODES
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    """--model, --mode, --denoise: shared with ``sidl replay``, which runs the same bridge offline."""
     p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
     p.add_argument("--mode", default=DEFAULT_MODE, choices=MODES, help=f"live mode (default {DEFAULT_MODE})")
     p.add_argument("--denoise", type=float, default=None,
                    help="denoise amount 0..1 (filter mode: gate strength; default: the model's tuned amount, as sidl denoise)")
+
+
+def add_input_arguments(p: argparse.ArgumentParser) -> None:
+    """--channel, --drum-map-in/out, --provider: shared with ``sidl replay``."""
+    p.add_argument("--channel", type=int, help="listen to this MIDI channel only (0-15)")
+    p.add_argument("--drum-map-in", help="input drum map: gm, ableton or a .json map")
+    p.add_argument("--drum-map-out", help="output drum map: gm (default), ableton or a .json map")
+    p.add_argument("--provider", default="auto", choices=["auto", "cpu", "cuda"], help="onnxruntime provider")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_model_arguments(p)
     p.add_argument("--clock", default=DEFAULT_CLOCK, choices=CLOCKS,
                    help="clock source: internal, midi (DAW MIDI clock), host (transport over OSC /sidl/host/transport) "
                         "or link (Ableton Link, needs sidl[link])")
@@ -21,10 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend (default: ALSA, else JACK)")
     p.add_argument("--in", dest="input", help="connect to this input port (name or substring) instead of a virtual 'sidl in'")
     p.add_argument("--out", help="connect to this output port instead of a virtual 'sidl out'")
-    p.add_argument("--channel", type=int, help="listen to this MIDI channel only (0-15)")
-    p.add_argument("--drum-map-in", help="input drum map: gm, ableton or a .json map")
-    p.add_argument("--drum-map-out", help="output drum map: gm (default), ableton or a .json map")
-    p.add_argument("--provider", default="auto", choices=["auto", "cpu", "cuda"], help="onnxruntime provider")
+    add_input_arguments(p)
     p.add_argument("--osc-host", default="127.0.0.1", help="OSC listen address (default 127.0.0.1)")
     p.add_argument("--osc-port", type=int, default=9000, help="OSC listen port (default 9000)")
     p.add_argument("--osc-allow", help="comma list of sender hosts allowed when listening beyond loopback")

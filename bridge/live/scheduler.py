@@ -94,6 +94,11 @@ class Scheduler:
         with self._cv:
             return len(self._queue)
 
+    def next_time(self) -> float | None:
+        """When the earliest pending event is due (None: nothing pending)."""
+        with self._cv:
+            return self._queue[0].when if self._queue else None
+
     # ------------------------------------------------------------------ sending
     def run_due(self) -> int:
         """Send every event whose time has come (the worker's step; tests call it directly)."""

@@ -1,0 +1,217 @@
+"""`sidl replay`: the live bridge's own code over a MIDI file on a simulated clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature, load_score, save_score
+from sidl.bridge.engine import Engine
+from sidl.bridge.errors import MidiFileError, ParameterError
+from sidl.bridge.grooves import generate_groove
+from sidl.bridge.live.replay import check_output, replay, write_replay
+from sidl.cli import main
+
+BARS = 4
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load("drums", provider="cpu")
+
+
+@pytest.fixture(scope="module")
+def groove(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return save_score(generate_groove(bars=BARS, seed=3, bpm=120.0), tmp_path_factory.mktemp("replay") / "groove.mid")
+
+
+def _hits(engine: Engine, score: Score, bars: int) -> np.ndarray:
+    """(hit rows, bars · steps) bool grid of a score read back by the codec."""
+    return engine.codec.hits(engine.codec.encode(score, n_steps=bars * engine.info.steps_per_bar).array)
+
+
+def _bridge_reconstruction(engine: Engine, path: Path) -> np.ndarray:
+    """What loop mode plays over bar b (b = 1 … BARS) — the last bar of the decoded code of the window
+    ending at bar b — computed here from the whole file's grid, not by the quantizer, as hit cells at
+    bar b − 1 (aligned)."""
+    spb, window_bars = engine.info.steps_per_bar, engine.info.window_bars
+    grid = engine.codec.encode(load_score(path), n_steps=BARS * spb).array
+    padded = np.concatenate([np.zeros((grid.shape[0], (window_bars - 1) * spb), np.float32), grid], axis=1)
+    out = []
+    for bar in range(1, BARS + 1):
+        window = padded[:, (bar - 1) * spb:(bar - 1 + window_bars) * spb]
+        code = engine.encode(window)
+        last = engine.geometry.column_bars(window.shape[1]) == window_bars - 1
+        full = np.zeros_like(code)
+        full[:, last] = code[:, last]
+        out.append(engine.codec.hits(engine.decode(full)[:, -spb:]))
+    return np.concatenate(out, axis=1)
+
+
+def test_loop_mode_aligned_plays_the_bridges_reconstruction_in_place(engine: Engine, groove: Path) -> None:
+    aligned = replay(engine, groove, mode="loop", align=True)
+    expected = _bridge_reconstruction(engine, groove)
+    assert expected.sum() > 20
+    assert np.array_equal(_hits(engine, aligned.score, BARS), expected)
+    assert aligned.input_bars == BARS and len(aligned.reports) == BARS and not any(r.frozen for r in aligned.reports)
+    assert max(n.end for n in aligned.score.notes) <= BARS * 4 + 1e-6  # ends with the input
+    late = replay(engine, groove, mode="loop")
+    assert np.array_equal(_hits(engine, late.score, BARS + 1)[:, 16:], expected)  # one bar late without --align
+    assert not _hits(engine, late.score, BARS + 1)[:, :16].any()
+    assert late.end_seconds == pytest.approx((BARS + 1) * 2.0)  # the input plus one bar, at 120 BPM
+    assert max(n.end for n in late.score.notes) <= (BARS + 1) * 4 + 1e-6
+    ons = sum(1 for _, m in late.messages if m.kind == "note_on")
+    offs = sum(1 for _, m in late.messages if m.kind == "note_off")
+    assert ons == offs == len(late.score.notes)  # the ledger released every note
+    assert late.score.tempo_map.changes == load_score(groove).tempo_map.changes
+
+
+def test_filter_mode_at_zero_passes_every_note_at_its_time_and_velocity(engine: Engine, groove: Path) -> None:
+    result = replay(engine, groove, mode="filter", denoise=0.0)
+    src = load_score(groove)
+    got = sorted((round(n.start, 6), n.pitch, n.velocity) for n in result.score.notes)
+    assert got == sorted((round(n.start, 6), n.pitch, n.velocity) for n in src.notes)
+    assert all(n.channel == engine.codec.output_channel for n in result.score.notes)
+    assert result.filter_counts == {"passed": len(src.notes), "blocked": 0}
+    assert result.end_seconds == pytest.approx(BARS * 2.0)
+
+
+def test_filter_mode_at_full_strength_holds_back_strays(engine: Engine, tmp_path: Path) -> None:
+    rock = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+    notes = [Note(b * 4 + beat, p, 100, b * 4 + beat + 0.1, 9) for b in range(6) for beat, p in rock]
+    notes += [Note(b * 4 + 0.75, 47, 100, b * 4 + 0.85, 9) for b in (4, 5)]  # stray toms, late on
+    result = replay(engine, Score(sorted(notes), TempoMap.constant(240.0)), mode="filter", denoise=1.0)
+    pitches = [n.pitch for n in result.score.notes]
+    assert pitches.count(47) == 0 and pitches.count(36) >= 10 and result.filter_counts["blocked"] >= 2
+
+
+def test_a_note_of_no_length_is_released_at_once(engine: Engine) -> None:
+    notes = [Note(0.0, 36, 100, 0.0, 9), Note(1.0, 38, 100, 1.1, 9)]
+    result = replay(engine, Score(notes, TempoMap.constant(120.0)), mode="filter")
+    kick = [n for n in result.score.notes if n.pitch == 36]
+    assert len(kick) == 1 and kick[0].end < 0.01
+
+
+def test_generate_mode_plays_without_listening(engine: Engine, groove: Path) -> None:
+    result = replay(engine, groove, mode="generate", seed=5)
+    assert result.score.notes and len(result.reports) == BARS - 1
+    assert replay(engine, groove, mode="generate", seed=5).score.notes == result.score.notes
+
+
+def test_tempo_changes_are_followed(engine: Engine) -> None:
+    rock = [(0, 36), (2, 36), (1, 38), (3, 38)]
+    notes = [Note(b * 4 + beat, p, 100, b * 4 + beat + 0.1, 9) for b in range(4) for beat, p in rock]
+    tempo = TempoMap([(0.0, 500_000), (8.0, 250_000)])  # 120 BPM, then 240 from bar 2
+    result = replay(engine, Score(notes, tempo), mode="filter", denoise=0.0)
+    assert result.tempo_changes == 1 and result.end_seconds == pytest.approx(4.0 + 2.0)
+    assert sorted(round(n.start, 6) for n in result.score.notes) == sorted(n.start for n in notes)
+
+
+def test_refusals(engine: Engine, groove: Path, tmp_path: Path) -> None:
+    with pytest.raises(MidiFileError, match="no notes"):
+        replay(engine, Score([], TempoMap.constant(120.0), [TimeSignature(0.0, 4, 4)]))
+    empty = tmp_path / "empty.mid"
+    save_score(Score([], TempoMap.constant(120.0)), empty)
+    with pytest.raises(MidiFileError, match="no notes"):
+        replay(engine, empty)
+    with pytest.raises(ParameterError, match="denoise"):
+        replay(engine, groove, denoise=1.5)
+    with pytest.raises(ParameterError, match="is the input file"):
+        check_output(groove, groove.parent / "." / groove.name)
+    result = replay(engine, groove, mode="filter")
+    with pytest.raises(ParameterError, match="is the input file"):
+        write_replay(result, groove, source=groove)
+    written = write_replay(result, tmp_path / "out.mid", source=groove)
+    assert len(load_score(written).notes) == len(result.score.notes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.mid", "out.mid"]  # no temporary left
+
+
+def test_cli_writes_the_replay_and_refuses_to_overwrite_its_input(groove: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    out = tmp_path / "looped.mid"
+    assert main(["replay", str(groove), str(out), "--mode", "loop", "--align", "--provider", "cpu"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["outputs"] == [str(out)] and summary["mode"] == "loop" and summary["shift_beats"] == 4.0
+    assert summary["input_bars"] == BARS and summary["frozen_bars"] == 0 and load_score(out).notes
+    before = groove.read_bytes()
+    assert main(["replay", str(groove), str(groove), "--provider", "cpu"]) == 2
+    assert "is the input file" in capsys.readouterr().err and groove.read_bytes() == before
+
+
+# ------------------------------------------------------------------------------------------ live vs replay
+def _clip() -> list[tuple[int, float, int]]:
+    """(bar, beat in the bar, pitch) of a humanised groove with stray toms late on: what the player
+    plays into `sidl run` and what replay reads from a file."""
+    groove = generate_groove(bars=BARS, seed=11)
+    hits = [(int(n.start // 4), n.start % 4, n.pitch) for n in groove.notes]
+    return sorted(hits + [(bar, 0.75, 47) for bar in (2, 3)])
+
+
+def _cells(times_and_pitches: list[tuple[float, int]], bpm: float, bars: int) -> set[tuple[int, int, int]]:
+    """(pitch, bar, 16th step) of note-ons at times in seconds from the clip's start, within ``bars``."""
+    cells = set()
+    for t, pitch in times_and_pitches:
+        step = int(np.floor(t * bpm / 60.0 * 4 + 0.5))
+        if 0 <= step < bars * 16:
+            cells.add((pitch, step // 16, step % 16))
+    return cells
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode,flags", [("loop", ()), ("filter", ("--denoise", "1.0"))])
+def test_the_live_bridge_through_jack_plays_what_replay_says(jack_server: object, engine: Engine, tmp_path: Path,
+                                                               mode: str, flags: tuple[str, ...]) -> None:
+    """The same clip played into `sidl run` through JACK (MIDI clock, 240 BPM) and replayed offline:
+    the same note-ons on the grid, but for a few percent that live input jitter may move."""
+    import signal
+    import time
+
+    from tests.bridge.test_live_e2e import (
+        BPM,
+        _clocked,
+        _free_port,
+        _listener,
+        _play,
+        _player,
+        _start_bridge,
+        _wait_ready,
+    )
+
+    clip = _clip()
+    length = 0.12  # beats: 30 ms at 240 BPM, as the other end-to-end tests hold their notes
+    score = Score([Note(bar * 4 + beat, pitch, 100, bar * 4 + beat + length, 9) for bar, beat, pitch in clip],
+                  TempoMap.constant(BPM))
+    replayed = replay(engine, score, mode=mode, denoise=1.0 if mode == "filter" else None)
+    bars = BARS + (1 if mode == "loop" else 0)
+
+    proc = _start_bridge("--clock", "midi", "--mode", mode, *flags, "--osc-port", str(_free_port()))
+    heard: list[tuple[float, list[int]]] = []
+    try:
+        _wait_ready(proc)
+        player, listener = _player(f"replay-{mode}-player"), _listener(f"replay-{mode}-listener", heard)
+        time.sleep(0.3)
+        t0 = time.perf_counter() + 0.2
+        by_bar = {bar: [(beat, pitch) for b, beat, pitch in clip if b == bar] for bar in range(BARS)}
+        _play(player, _clocked(t0, BARS, by_bar.__getitem__, clock_bars=bars + 0.5, length=length * 60.0 / BPM))
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        time.sleep(0.2)
+        listener.close_port()
+        player.close_port()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    live = _cells([(t - t0, m[1]) for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0], BPM, bars)
+    offline = _cells([(t, pitch) for t, pitch, _ in replayed.note_ons()], BPM, bars)
+    differ = live ^ offline
+    print(f"{mode}: live {len(live)} hits, replay {len(offline)}, agree {len(live & offline)}, differ {len(differ)}: "
+          f"{sorted(differ)}")
+    assert len(offline) > 30
+    assert len(differ) <= max(2, 0.05 * len(offline)), sorted(differ)
+    if mode == "filter":
+        assert not any(pitch == 47 and bar in (2, 3) and step == 3 for pitch, bar, step in live | offline)
