@@ -26,10 +26,10 @@ def add_reconstruct_arguments(p: argparse.ArgumentParser) -> None:
 def add_denoise_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="input .mid")
     p.add_argument("output", help="output .mid")
-    p.add_argument("--amount", type=float, help="0 = plain reconstruction at the trained k, 1 = one atom per bar; "
-                   "default: the amount that maximised the denoising score on the validation split, stored in "
-                   "the model at export: 0 for the bundled drums model (scores by amount in the README), 0 for piano, "
-                   "which has no denoising benchmark")
+    p.add_argument("--amount", type=float, help="0..1, the scale of /sidl/denoise and the filter's strength: 0 leaves "
+                   "the file as played, 1 removes the most hits the dictionary and the groove cannot explain (and "
+                   "adds back the ones they expect); kept hits keep the player's velocity and timing. Default: the "
+                   "amount tuned on the validation split and stored in the model (docs/denoising.md)")
     _model_options(p)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from sidl.bridge import ops
 from sidl.bridge.codecs import DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
+from sidl.bridge.denoise import clean
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
 from sidl.bridge.live.limits import check_bpm
@@ -122,15 +123,15 @@ def default_denoise_amount(engine: Engine) -> float:
 
 def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float | None = None,
             drum_map: DrumMap | None = None) -> ToolReport:
-    """Reconstruct with fewer, stronger atoms: weak atoms that explain stray hits are dropped."""
+    """Clean up a played file: hits neither the dictionary nor the groove around them can explain go,
+    hits they confidently expect come back, and every kept hit keeps the velocity and timing it was
+    played with (:mod:`sidl.bridge.denoise`). ``amount`` 0 leaves the file as played."""
     src = load_for(engine, inp)
     amount = default_denoise_amount(engine) if amount is None else amount
-    code = engine.encode(src.grid)
-    cleaned = ops.denoise(code, amount, k=engine.info.atoms_per_bar, column_bars=code_bars(engine, src.steps))
-    grid = engine.decode(cleaned)[:, : src.steps]
-    path = _write(engine, grid, out, src.score, drum_map=drum_map)
-    return ToolReport([path], {"amount": amount, "active_before": int(np.count_nonzero(code)),
-                               "active_after": int(np.count_nonzero(cleaned))})
+    cleaned = clean(engine, src.grid, amount)
+    path = _write(engine, cleaned.grid, out, src.score, drum_map=drum_map)
+    return ToolReport([path], {"amount": amount, "kept": cleaned.kept, "removed": cleaned.removed,
+                               "added": cleaned.added})
 
 
 def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *, t: float = 0.5,

@@ -14,7 +14,7 @@ import io
 import logging
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import torch
 from sidl import __version__
 from sidl.bridge.codecs import get_codec
 from sidl.bridge.errors import ModelError
-from sidl.bridge.model_info import ModelInfo
+from sidl.bridge.model_info import ROLES, ModelInfo
 from sidl.export.graphs import DecoderGraph, EncoderGraph
 from sidl.models.autoencoder import HIDDEN_KERNEL, ConvWTAAutoencoder
 from sidl.models.card import DATA_CREDITS
@@ -117,6 +117,19 @@ def _stamp(path: Path, info: ModelInfo, role: str) -> None:
     proto.producer_version = __version__
     onnx.checker.check_model(proto)
     path.write_bytes(proto.SerializeToString())  # one self-contained file: weights stay inside
+
+
+def restamp_extra(out_dir: str | Path, extra: dict[str, Any]) -> ModelInfo:
+    """Merge ``extra`` into the metadata of an exported model's two graphs (weights untouched): what
+    is measured on the exported model itself (the denoising curve) is stored after the export."""
+    out = Path(out_dir)
+    paths = {role: out / f"{role}.onnx" for role in ROLES}
+    current = ModelInfo.from_metadata({p.key: p.value for p in onnx.load(str(paths["encoder"])).metadata_props},
+                                      source=str(paths["encoder"]), role="encoder")
+    info = replace(current, extra={**current.extra, **extra})
+    for role, path in paths.items():
+        _stamp(path, info, role)
+    return info
 
 
 def _export_graph(module: torch.nn.Module, args: tuple[Any, ...], path: Path, *, input_names: list[str],

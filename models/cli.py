@@ -47,8 +47,18 @@ def run_eval(args: argparse.Namespace) -> int:
         budgets = [int(b) for b in str(args.budgets).split(",") if b.strip()]
     except ValueError as exc:
         raise ParameterError(f"--budgets must be comma-separated integers, got {args.budgets!r}") from exc
+    try:
+        seeds = [int(s) for s in str(args.corruption_seeds).split(",") if s.strip()]
+    except ValueError as exc:
+        raise ParameterError(f"--corruption-seeds must be comma-separated integers, got {args.corruption_seeds!r}") from exc
+    engine = None
+    if not args.no_denoise_curve:
+        from sidl.bridge.engine import bundled_names
+
+        engine = args.denoise_engine or (args.model if args.model in bundled_names() else None)
     report = evaluate(args.model, args.data, args.split, budgets=budgets, baselines=args.baselines,
-                      omp_fit_split=args.omp_fit_split, max_files=args.max_files, cache_dir=args.cache)
+                      omp_fit_split=args.omp_fit_split, max_files=args.max_files, cache_dir=args.cache,
+                      engine=engine, corruption_seeds=seeds)
     text = json.dumps(report, indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")

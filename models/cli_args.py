@@ -31,3 +31,7 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--out", help="also write the JSON report to this file")
     p.add_argument("--cache", default=None, help="folder to cache encoded grids")
+    p.add_argument("--denoise-engine", help="exported model whose `sidl denoise` curve is reported (default: the "
+                   "bundled model of the same name, if any)")
+    p.add_argument("--no-denoise-curve", action="store_true", help="skip the `sidl denoise` curve")
+    p.add_argument("--corruption-seeds", default="0,1", help="corruption seeds of the denoising curve (default 0,1)")

@@ -19,7 +19,7 @@ k = B / columns-per-bar whenever that is a whole number (its native rule, which 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -199,8 +199,15 @@ def eval_kind(codec: Codec) -> EvalKind:
     return EVAL_KINDS[role]
 
 
-def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool, max_files: int | None) -> EvalSet:
-    """Encode every file of the split (clean, and noisy with ``corrupt``), counting what had to be skipped."""
+#: Seed stride between corruption seeds: seed 0 damages file ``i`` with ``corrupt_drums(seed=i)`` (as
+#: every earlier report did), seed ``s`` with ``seed=i + s * CORRUPTION_SEED_STRIDE``.
+CORRUPTION_SEED_STRIDE = 1_000_003
+
+
+def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool, max_files: int | None,
+                  corruption_seed: int = 0) -> EvalSet:
+    """Encode every file of the split (clean, and noisy with ``corrupt``), counting what had to be
+    skipped; ``corruption_seed`` picks another deterministic damage of the same files."""
     items = discover(data_dir, split)
     if max_files:
         items = items[:max_files]
@@ -218,7 +225,8 @@ def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool
             continue
         noisy = None
         if corrupt:
-            noisy = codec.encode(corrupt_drums(score, seed=index), n_steps=clean.shape[1]).array
+            damage = corrupt_drums(score, seed=index + corruption_seed * CORRUPTION_SEED_STRIDE)
+            noisy = codec.encode(damage, n_steps=clean.shape[1]).array
         seconds = step_seconds(score.tempo_map, clean.shape[1], codec.steps_per_beat)
         out.files.append(EvalFile(item.path, clean, noisy, seconds))
     return out
@@ -265,8 +273,12 @@ def fit_or_load_omp(data_dir: str | Path, split: str, codec: Any, cache_dir: str
 
 def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, budgets: list[int] | None = None,
              baselines: bool = False, omp_fit_split: str = "train", max_files: int | None = None,
-             cache_dir: str | Path | None = None) -> dict[str, Any]:
-    """Evaluate ``model`` (and optionally the baselines) on ``split``; returns the JSON-able report."""
+             cache_dir: str | Path | None = None, engine: str | Path | None = None,
+             corruption_seeds: Sequence[int] = (0, 1)) -> dict[str, Any]:
+    """Evaluate ``model`` (and optionally the baselines) on ``split``; returns the JSON-able report.
+
+    ``engine``: an exported model (bundled name or folder) whose ``sidl denoise`` curve is reported
+    too, on the damage of every seed in ``corruption_seeds``."""
     budgets = budgets or [1, 2, 4, 8]
     if any(b < 1 for b in budgets):
         raise ParameterError(f"budgets must be positive integers, got {budgets}")
@@ -311,7 +323,65 @@ def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, bud
         report["systems"][system.name] = entry
     for system in fixed:
         report["systems"][system.name] = {"no_budget": score_system(system, data, kind, None, spb)}
+    if engine is not None and kind.corrupt:
+        from sidl.bridge.engine import Engine
+
+        runtime = Engine.load(engine, provider="cpu")
+        sets = [data] + [load_eval_set(data_dir, split, codec, corrupt=True, max_files=max_files, corruption_seed=s)
+                         for s in corruption_seeds if s != 0]
+        if 0 not in corruption_seeds:
+            sets = sets[1:]
+        log.info("denoising curve of %s on %d corruption seed(s)", runtime.info.name, len(sets))
+        report["denoise_tool"] = {"engine": runtime.info.name, "seeds": list(corruption_seeds),
+                                  "default_amount": runtime.info.denoise_amount, **denoise_curve(runtime, sets, kind)}
     return report
+
+
+#: Amounts of the denoising curve (sidl denoise --amount, /sidl/denoise, the filter's strength).
+DENOISE_CURVE_AMOUNTS = (0.0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
+#: A good take must come out of the default denoising (nearly) untouched: the tuned default is the
+#: amount with the largest gain whose F1 on the clean grooves stays at or above this.
+CLEAN_F1_FLOOR = 0.97
+
+
+def denoise_curve(engine: Any, sets: Sequence[EvalSet], kind: EvalKind, *,
+                  amounts: Sequence[float] = DENOISE_CURVE_AMOUNTS) -> dict[str, Any]:
+    """``sidl denoise`` (:func:`sidl.bridge.denoise.clean`) at each amount on damaged copies (one
+    :class:`EvalSet` per corruption seed) and on the clean files: F1 gain against the clean groove
+    (micro, per seed and their mean), the clean files' F1 (damage to a good take), and the velocity
+    and timing errors of the matched hits of the output."""
+    from sidl.bridge.denoise import clean
+
+    spb = engine.codec.steps_per_beat
+    if not sets or not kind.corrupt:
+        raise ParameterError("the denoising curve needs damaged copies (a codec with a denoising benchmark)")
+
+    def total(pairs: list[tuple[EvalFile, np.ndarray]]) -> Any:
+        return merge_scores([kind.score(f.clean, est, f, spb) for f, est in pairs])
+
+    noisy_f1 = [total([(f, f.noisy) for f in s.files if f.noisy is not None]).f1 for s in sets]
+    curve: dict[str, Any] = {}
+    for amount in amounts:
+        gains, out_scores = [], []
+        for data, base in zip(sets, noisy_f1):
+            scored = total([(f, clean(engine, f.noisy, amount).grid) for f in data.files if f.noisy is not None])
+            gains.append(scored.f1 - base)
+            out_scores.append(scored)
+        on_clean = total([(f, clean(engine, f.clean, amount).grid) for f in sets[0].files])
+        curve[f"{amount:g}"] = {
+            "gain": round(float(np.mean(gains)), 4),
+            "gain_per_seed": [round(g, 4) for g in gains],
+            "clean_f1": round(on_clean.f1, 4),
+            "velocity_mae_output": round(float(np.mean([s.velocity_mae for s in out_scores])), 2),
+            "timing_mae_ms_output": round(float(np.mean([s.timing_mae_ms for s in out_scores])), 2),
+        }
+    return {"noisy_f1": [round(f, 4) for f in noisy_f1], "seeds": len(sets), "curve": curve}
+
+
+def tuned_amount(curve: dict[str, Any], floor: float = CLEAN_F1_FLOOR) -> float:
+    """The amount with the largest mean gain whose clean-groove F1 is at least ``floor`` (0 if none)."""
+    allowed = [(v["gain"], -float(a), float(a)) for a, v in curve["curve"].items() if v["clean_f1"] >= floor]
+    return max(allowed)[2] if allowed else 0.0
 
 
 def _num(value: Any) -> float:
@@ -332,6 +402,15 @@ def format_table(report: dict[str, Any]) -> str:
             rows.append(("—", entry["no_budget"]))
         for budget, r in rows:
             lines.append(kind.row(name, budget, r))
+    tool = report.get("denoise_tool")
+    if tool:
+        lines += ["", f"`sidl denoise` ({tool['engine']}, corruption seeds {tool['seeds']}, noisy F1 "
+                      f"{' / '.join(f'{f:.3f}' for f in tool['noisy_f1'])}; default amount {tool['default_amount']:g})", "",
+                  "| amount | F1 gain (mean) | per seed | clean-groove F1 | vel MAE out | timing MAE ms out |",
+                  "|---|---|---|---|---|---|"]
+        for amount, v in tool["curve"].items():
+            lines.append(f"| {amount} | {v['gain']:+.4f} | {' / '.join(f'{g:+.4f}' for g in v['gain_per_seed'])} | "
+                         f"{v['clean_f1']:.4f} | {v['velocity_mae_output']:.1f} | {v['timing_mae_ms_output']:.1f} |")
     return "\n".join(lines)
 
 

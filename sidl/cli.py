@@ -72,9 +72,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("export", "export a checkpoint to ONNX (encoder.onnx + decoder.onnx) with metadata and a parity check "
                       "(needs [train])",
             "sidl.export.cli_args:add_arguments", "sidl.export.cli:run_export", "train"),
-    Command("reconstruct", "play a MIDI file back through the dictionary",
+    Command("reconstruct", "play a MIDI file back through the dictionary alone (its timing and dynamics, not the player's)",
             f"{_TOOL_ARGS}:add_reconstruct_arguments", f"{_TOOLS}:run_reconstruct", "cpu"),
-    Command("denoise", "clean up a MIDI file: keep fewer, stronger atoms",
+    Command("denoise", "clean up a played MIDI file: unexplained hits out, expected ones back; keeps the player's feel",
             f"{_TOOL_ARGS}:add_denoise_arguments", f"{_TOOLS}:run_denoise", "cpu"),
     Command("interpolate", "morph between two grooves in code space",
             f"{_TOOL_ARGS}:add_interpolate_arguments", f"{_TOOLS}:run_interpolate", "cpu"),

@@ -84,3 +84,21 @@ def test_metadata_records_provenance(tmp_path: Path) -> None:
     assert "Groove MIDI Dataset" in result.info.training_data
     assert result.info.extra == {"denoise": {"amount": 0.25}}
     assert result.info.window_bars == 2 and result.info.k == 3 and result.info.wta_axis == "bar"
+
+
+def test_restamp_changes_the_metadata_not_the_weights(tmp_path: Path) -> None:
+    from sidl.bridge.engine import Engine
+    from sidl.export.onnx_export import restamp_extra
+
+    ckpt = make_checkpoint(tmp_path, "restamp")
+    result = export_model(ckpt, tmp_path / "onnx", extra={"atom_stats": None, "note": "kept"})
+    before = Engine.load(tmp_path / "onnx", provider="cpu")
+    grid = random_windows(load_model(ckpt)[0], 1, 2, seed=3)[0]
+    restamp_extra(tmp_path / "onnx", {"denoise": {"amount": 0.7, "curve": {}}})
+    after = Engine.load(tmp_path / "onnx", provider="cpu")
+    assert after.info.denoise_amount == 0.7 and after.info.extra["note"] == "kept"
+    assert after.info.weights_sha256 == result.info.weights_sha256
+    np.testing.assert_array_equal(after.reconstruct(grid), before.reconstruct(grid))
+    for role in ("encoder", "decoder"):  # both graphs say the same
+        meta = {p.key: p.value for p in onnx.load(str(tmp_path / "onnx" / f"{role}.onnx")).metadata_props}
+        assert '"amount": 0.7' in meta["sidl.extra"]
