@@ -24,6 +24,7 @@ from sidl.bridge import ops
 from sidl.bridge.codecs import DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
 from sidl.bridge.denoise import clean
 from sidl.bridge.engine import Engine
+from sidl.bridge.morph import morph
 from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
 from sidl.bridge.live.limits import check_bpm
 
@@ -136,12 +137,11 @@ def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float |
 
 def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *, t: float = 0.5,
                 steps: int | None = None, drum_map: DrumMap | None = None) -> ToolReport:
-    """Morph from groove A (t = 0) to groove B (t = 1); with ``steps`` = N, write N files at
+    """Morph from groove A (t = 0: A as played) to groove B (t = 1: B as played), every hit with the
+    feel of the groove it came from (:mod:`sidl.bridge.morph`); with ``steps`` = N, write N files at
     t = 0, 1/(N−1), …, 1 named OUT-00.mid, OUT-01.mid, …"""
     src_a, src_b = load_for(engine, a), load_for(engine, b)
     grid_b = _fit_length(src_b.grid, src_a.steps)
-    code_a, code_b = engine.encode(src_a.grid), engine.encode(grid_b)
-    bars = code_bars(engine, src_a.steps)
     if steps is None:
         ts = [t]
         paths = [Path(out)]
@@ -153,8 +153,7 @@ def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *
         paths = [base.with_name(f"{base.stem}-{i:02d}{base.suffix}") for i in range(steps)]
     written = []
     for value, path in zip(ts, paths):
-        code = ops.interpolate(code_a, code_b, value, k=engine.info.atoms_per_bar, column_bars=bars)
-        written.append(_write(engine, engine.decode(code)[:, : src_a.steps], path, src_a.score, drum_map=drum_map))
+        written.append(_write(engine, morph(engine, src_a.grid, grid_b, value), path, src_a.score, drum_map=drum_map))
     return ToolReport(written, {"t": ts})
 
 

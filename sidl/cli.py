@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
             f"{_TOOL_ARGS}:add_reconstruct_arguments", f"{_TOOLS}:run_reconstruct", "cpu"),
     Command("denoise", "clean up a played MIDI file: unexplained hits out, expected ones back; keeps the player's feel",
             f"{_TOOL_ARGS}:add_denoise_arguments", f"{_TOOLS}:run_denoise", "cpu"),
-    Command("interpolate", "morph between two grooves in code space",
+    Command("interpolate", "morph between two grooves in code space; A and B as played at the ends, each hit with its groove's feel",
             f"{_TOOL_ARGS}:add_interpolate_arguments", f"{_TOOLS}:run_interpolate", "cpu"),
     Command("swap", "replace A's strongest atoms in each bar by B's",
             f"{_TOOL_ARGS}:add_swap_arguments", f"{_TOOLS}:run_swap", "cpu"),
