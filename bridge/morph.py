@@ -36,15 +36,21 @@ def morph(engine: Engine, grid_a: np.ndarray, grid_b: np.ndarray, t: float) -> n
     mixed = ops.interpolate(code_a, code_b, float(t), k=engine.info.atoms_per_bar, column_bars=bars)
     decoded = engine.decode(mixed)[:, :steps]
     layout, threshold = engine.codec.grid_layout, engine.codec.hit_threshold
+    decoded_a, decoded_b = engine.decode(code_a)[:, :steps], engine.decode(code_b)[:, :steps]
+
+    def belief(rows: slice) -> np.ndarray:
+        return (1 - t) * (a[rows] - decoded_a[rows]) + t * (b[rows] - decoded_b[rows]) + decoded[rows]
+
     rows = layout.hit.rows
-    belief = ((1 - t) * (a[rows] - engine.decode(code_a)[rows, :steps])
-              + t * (b[rows] - engine.decode(code_b)[rows, :steps]) + decoded[rows])
-    hits = belief > threshold
+    hits = belief(rows) > threshold
     in_a, in_b = a[rows] > threshold, b[rows] > threshold
     from_a = hits & in_a & (~in_b | (t <= 0.5))
     from_b = hits & in_b & ~from_a
     out = np.zeros_like(a)
     for group in layout.groups:
+        if group.role == "hold":  # holds span the steps between onsets: mixed like the hits themselves
+            out[group.rows] = (belief(group.rows) > threshold).astype(np.float32)
+            continue
         out[group.rows] = np.where(from_a, a[group.rows], np.where(from_b, b[group.rows],
                                                                    np.where(hits, decoded[group.rows], 0.0)))
     out[rows] = hits.astype(np.float32)

@@ -87,3 +87,20 @@ def test_bad_morphs_are_refused(drums: Engine) -> None:
         morph(drums, _grid(1), _grid(2), 1.5)
     with pytest.raises(ParameterError, match="same shape"):
         morph(drums, _grid(1), _grid(2)[:, :32], 0.5)
+
+
+def test_piano_morph_keeps_the_held_steps_at_the_ends() -> None:
+    from sidl.bridge.codecs import PianoCodec
+
+    piano = Engine.load("piano", provider="cpu")
+    codec = piano.codec
+    assert isinstance(codec, PianoCodec)
+    score_a = generate_groove(bars=2, seed=1)  # any notes will do: played on the piano grid
+    notes = [type(n)(n.start, 60 + (n.pitch % 12), n.velocity, n.start + 0.75, 0) for n in score_a.notes[:12]]
+    grid = codec.encode(type(score_a)(notes=notes, tempo_map=score_a.tempo_map,
+                                      time_signatures=score_a.time_signatures), n_steps=64).array
+    other = np.roll(grid, 8, axis=1)
+    hold = piano.codec.grid_layout.third.rows
+    assert grid[hold].sum() > grid[piano.codec.grid_layout.hit.rows].sum()  # notes are held past their onset
+    np.testing.assert_array_equal(morph(piano, grid, other, 0.0), grid)
+    np.testing.assert_array_equal(morph(piano, grid, other, 1.0), other)
