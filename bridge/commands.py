@@ -89,7 +89,7 @@ def run_replay(args: argparse.Namespace) -> int:
     replay.check_output(args.input, args.output)  # before any work: never overwrite the input
     engine = Engine.load(args.model, provider=args.provider)
     result = replay.replay(engine, args.input, mode=args.mode, denoise=args.denoise, mute=args.mute, solo=args.solo,
-                           temperature=args.temperature, seed=args.seed, align=args.align,
+                           temperature=args.temperature, seed=args.seed, feel=args.feel, align=args.align,
                            input_channel=args.channel, drum_map_in=tools.resolve_drum_map(args.drum_map_in),
                            drum_map_out=tools.resolve_drum_map(args.drum_map_out))
     path = replay.write_replay(result, args.output, source=args.input)

@@ -1102,6 +1102,75 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
+						1100.0,
+						470.0,
+						180.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						495.0,
+						35.0,
+						165.0,
+						20.0
+					],
+					"text": "feel: dictionary \u27f7 player"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-49",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						1100.0,
+						495.0,
+						70.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						662.0,
+						35.0,
+						70.0,
+						22.0
+					],
+					"minimum": 0.0,
+					"maximum": 1.0,
+					"format": 6,
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-50",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1100.0,
+						530.0,
+						103.0,
+						22.0
+					],
+					"text": "/sidl/feel $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-51",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
 						20.0,
 						580.0,
 						460.0,
@@ -1119,7 +1188,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-52",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1147,7 +1216,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-53",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1171,7 +1240,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-54",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1193,7 +1262,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-55",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1217,7 +1286,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-56",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1239,7 +1308,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-57",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1263,7 +1332,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-58",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1285,7 +1354,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-59",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1303,7 +1372,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-60",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1321,7 +1390,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-61",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1339,7 +1408,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-62",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1357,7 +1426,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1375,7 +1444,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-64",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1393,7 +1462,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-65",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1415,7 +1484,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-66",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1443,7 +1512,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-67",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1463,7 +1532,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-68",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1481,7 +1550,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1499,7 +1568,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-70",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1517,7 +1586,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1535,7 +1604,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-72",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1557,7 +1626,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-73",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1585,7 +1654,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1605,7 +1674,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1623,7 +1692,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-76",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1641,7 +1710,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1659,7 +1728,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-78",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1677,7 +1746,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-79",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1699,7 +1768,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-80",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1727,7 +1796,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-81",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1756,7 +1825,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-82",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1775,7 +1844,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1793,7 +1862,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1811,7 +1880,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-85",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1833,7 +1902,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-86",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1855,7 +1924,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-87",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1873,7 +1942,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-88",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 7,
@@ -1897,7 +1966,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-89",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1916,7 +1985,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-90",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1942,7 +2011,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-91",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1968,7 +2037,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1987,7 +2056,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-93",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2006,7 +2075,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2024,7 +2093,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-95",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2057,7 +2126,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2076,7 +2145,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-97",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2103,7 +2172,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-98",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2129,7 +2198,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2148,7 +2217,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-100",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2175,7 +2244,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2193,7 +2262,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-102",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2218,7 +2287,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2236,7 +2305,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-104",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2261,7 +2330,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2663,35 +2732,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-56",
-						1
+						"obj-50",
+						0
 					],
 					"source": [
 						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-56",
-						0
-					],
-					"source": [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-57",
-						0
-					],
-					"source": [
-						"obj-56",
 						0
 					]
 				}
@@ -2703,7 +2748,7 @@
 						0
 					],
 					"source": [
-						"obj-57",
+						"obj-50",
 						0
 					]
 				}
@@ -2711,20 +2756,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-58",
+						"obj-59",
 						1
-					],
-					"source": [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-58",
-						0
 					],
 					"source": [
 						"obj-52",
@@ -2739,7 +2772,7 @@
 						0
 					],
 					"source": [
-						"obj-58",
+						"obj-53",
 						0
 					]
 				}
@@ -2747,7 +2780,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-60",
 						0
 					],
 					"source": [
@@ -2759,11 +2792,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-60",
-						1
+						"obj-10",
+						0
 					],
 					"source": [
-						"obj-49",
+						"obj-60",
 						0
 					]
 				}
@@ -2771,11 +2804,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-60",
-						0
+						"obj-61",
+						1
 					],
 					"source": [
-						"obj-54",
+						"obj-52",
 						0
 					]
 				}
@@ -2787,7 +2820,19 @@
 						0
 					],
 					"source": [
-						"obj-60",
+						"obj-55",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-62",
+						0
+					],
+					"source": [
+						"obj-61",
 						0
 					]
 				}
@@ -2799,7 +2844,31 @@
 						0
 					],
 					"source": [
-						"obj-61",
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-63",
+						1
+					],
+					"source": [
+						"obj-52",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-63",
+						0
+					],
+					"source": [
+						"obj-57",
 						0
 					]
 				}
@@ -2819,11 +2888,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-67",
-						1
+						"obj-10",
+						0
 					],
 					"source": [
 						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-67",
+						0
+					],
+					"source": [
+						"obj-66",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-70",
+						1
+					],
+					"source": [
+						"obj-67",
 						2
 					]
 				}
@@ -2831,55 +2924,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-65",
-						0
-					],
-					"source": [
-						"obj-64",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-66",
-						1
-					],
-					"source": [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-66",
-						0
-					],
-					"source": [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-67",
-						0
-					],
-					"source": [
-						"obj-66",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-68",
+						0
+					],
+					"source": [
+						"obj-67",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-69",
+						1
+					],
+					"source": [
+						"obj-68",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-69",
 						0
 					],
 					"source": [
@@ -2891,11 +2960,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-70",
 						0
 					],
 					"source": [
-						"obj-68",
+						"obj-69",
 						0
 					]
 				}
@@ -2915,11 +2984,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-74",
-						1
+						"obj-10",
+						0
 					],
 					"source": [
 						"obj-71",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-74",
+						0
+					],
+					"source": [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-77",
+						1
+					],
+					"source": [
+						"obj-74",
 						2
 					]
 				}
@@ -2927,55 +3020,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-72",
-						0
-					],
-					"source": [
-						"obj-71",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-73",
-						1
-					],
-					"source": [
-						"obj-72",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-73",
-						0
-					],
-					"source": [
-						"obj-71",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-74",
-						0
-					],
-					"source": [
-						"obj-73",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-75",
+						0
+					],
+					"source": [
+						"obj-74",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
+						1
+					],
+					"source": [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
 						0
 					],
 					"source": [
@@ -2987,11 +3056,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-77",
 						0
 					],
 					"source": [
-						"obj-75",
+						"obj-76",
 						0
 					]
 				}
@@ -2999,7 +3068,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-80",
+						"obj-78",
 						0
 					],
 					"source": [
@@ -3011,7 +3080,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-79",
+						"obj-10",
 						0
 					],
 					"source": [
@@ -3023,23 +3092,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-80",
-						1
-					],
-					"source": [
-						"obj-79",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-80",
+						"obj-83",
 						0
 					],
 					"source": [
-						"obj-79",
+						"obj-80",
 						0
 					]
 				}
@@ -3047,11 +3104,47 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-82",
+						0
+					],
+					"source": [
 						"obj-81",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-83",
+						1
 					],
 					"source": [
-						"obj-80",
+						"obj-82",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-83",
+						0
+					],
+					"source": [
+						"obj-82",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-84",
+						0
+					],
+					"source": [
+						"obj-83",
 						0
 					]
 				}
@@ -3063,43 +3156,7 @@
 						0
 					],
 					"source": [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-85",
-						0
-					],
-					"source": [
 						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-86",
-						0
-					],
-					"source": [
-						"obj-85",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-87",
-						0
-					],
-					"source": [
-						"obj-86",
 						0
 					]
 				}
@@ -3111,8 +3168,8 @@
 						0
 					],
 					"source": [
-						"obj-86",
-						1
+						"obj-87",
+						0
 					]
 				}
 			},
@@ -3123,8 +3180,8 @@
 						0
 					],
 					"source": [
-						"obj-85",
-						1
+						"obj-88",
+						0
 					]
 				}
 			},
@@ -3136,6 +3193,18 @@
 					],
 					"source": [
 						"obj-89",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-91",
+						0
+					],
+					"source": [
+						"obj-89",
 						1
 					]
 				}
@@ -3143,36 +3212,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-91",
-						0
-					],
-					"source": [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-92",
 						0
 					],
 					"source": [
-						"obj-91",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-92",
-						0
-					],
-					"source": [
-						"obj-89",
-						0
+						"obj-88",
+						1
 					]
 				}
 			},
@@ -3183,8 +3228,8 @@
 						0
 					],
 					"source": [
-						"obj-85",
-						2
+						"obj-92",
+						1
 					]
 				}
 			},
@@ -3207,8 +3252,20 @@
 						0
 					],
 					"source": [
-						"obj-93",
-						1
+						"obj-94",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-95",
+						0
+					],
+					"source": [
+						"obj-92",
+						0
 					]
 				}
 			},
@@ -3219,8 +3276,8 @@
 						0
 					],
 					"source": [
-						"obj-85",
-						3
+						"obj-88",
+						2
 					]
 				}
 			},
@@ -3255,8 +3312,8 @@
 						0
 					],
 					"source": [
-						"obj-98",
-						0
+						"obj-88",
+						3
 					]
 				}
 			},
@@ -3267,8 +3324,8 @@
 						0
 					],
 					"source": [
-						"obj-85",
-						4
+						"obj-99",
+						0
 					]
 				}
 			},
@@ -3279,8 +3336,8 @@
 						0
 					],
 					"source": [
-						"obj-100",
-						0
+						"obj-99",
+						1
 					]
 				}
 			},
@@ -3291,7 +3348,43 @@
 						0
 					],
 					"source": [
-						"obj-85",
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
+						0
+					],
+					"source": [
+						"obj-88",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-104",
+						0
+					],
+					"source": [
+						"obj-103",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
+						0
+					],
+					"source": [
+						"obj-88",
 						5
 					]
 				}

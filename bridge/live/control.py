@@ -44,6 +44,7 @@ class Controller:
         self._handlers: dict[str, Callable[[list[Any], tuple[str, int]], object]] = {
             f"{PREFIX}/mode": lambda v, s: change(mode=v[0]),  # Controls refuses an unknown mode
             f"{PREFIX}/denoise": lambda v, s: change(denoise=float(v[0])),
+            f"{PREFIX}/feel": lambda v, s: change(feel=float(v[0])),
             f"{PREFIX}/morph": lambda v, s: change(morph=float(v[0])),
             f"{PREFIX}/scene/store": lambda v, s: bridge.store_scene(int(v[0])),
             f"{PREFIX}/scene/recall": self._recall,

@@ -73,7 +73,10 @@ _ATOM = Arg("atom", "int", 0, 4095, doc="atom index")
 _BPM = Arg("bpm", "float", MIN_BPM, MAX_BPM)  # a performer's tempo is clamped into range, not refused
 TABLE: tuple[Address, ...] = (
     Address(f"{PREFIX}/mode", (Arg("mode", "str", choices=MODES),), "switch mode at the next bar boundary", performer=True),
-    Address(f"{PREFIX}/denoise", (Arg("amount", "float", 0.0, 1.0),), "denoise amount: 0 = trained k, 1 = one atom per bar", performer=True),
+    Address(f"{PREFIX}/denoise", (Arg("amount", "float", 0.0, 1.0),), "denoise amount, the scale of `sidl denoise`: 0 = as played, 1 = strongest (loop: the window is cleaned before coding; filter: the gate's strength)", performer=True),
+    Address(f"{PREFIX}/feel", (Arg("amount", "float", 0.0, 1.0),),
+            "loop mode, feel: dictionary (0) ⟷ player (1): how much of the played bar the code does not explain "
+            "is kept (1 = as played, with the player's velocity and timing)", performer=True),
     Address(f"{PREFIX}/morph", (Arg("t", "float", 0.0, 1.0),), "morph from the live input (0) to the selected scene (1)", performer=True),
     Address(f"{PREFIX}/scene/store", (Arg("slot", "int", 0, 15),), "store the current code in a scene slot", performer=True),
     Address(f"{PREFIX}/scene/recall", (Arg("slot", "int", 0, 15),), "play a stored scene (next bar)", performer=True),

@@ -82,6 +82,9 @@ class ReplayResult:
     shift_beats: float
     tempo_changes: int
     filter_counts: dict[str, int] = field(default_factory=dict)
+    #: filter mode: (seconds, pitch, velocity, belief, passed) of every note-on judged; belief None: no prior
+    filter_beliefs: list[tuple[float, int, int, float | None, bool]] = field(default_factory=list)
+    feel: float = 1.0  # loop mode: how much of the played bar's residual was kept
 
     def note_ons(self) -> list[tuple[float, int, int]]:
         """(time in seconds, pitch, velocity) of every note-on sent, unshifted."""
@@ -90,7 +93,7 @@ class ReplayResult:
     def summary(self) -> dict[str, Any]:
         """The JSON-able facts ``sidl replay`` prints."""
         out: dict[str, Any] = {
-            "mode": self.mode, "denoise": self.denoise, "align": self.align, "shift_beats": self.shift_beats,
+            "mode": self.mode, "denoise": self.denoise, "feel": self.feel, "align": self.align, "shift_beats": self.shift_beats,
             "input_bars": self.input_bars, "input_notes": self.input_notes, "output_notes": len(self.score.notes),
             "bars_processed": len(self.reports), "frozen_bars": sum(r.frozen for r in self.reports),
             "seconds": round(self.end_seconds, 3), "tempo_changes": self.tempo_changes,
@@ -143,7 +146,8 @@ def _tempo_changes(score: Score, name: str) -> list[tuple[float, float]]:
 
 def replay(engine: Engine, source: str | Path | Score, *, mode: str = DEFAULT_MODE, denoise: float | None = None,
            mute: Iterable[int] = (), solo: Iterable[int] = (), gain: Mapping[int, float] | None = None,
-           temperature: float = 1.0, seed: int = 0, align: bool = False, input_channel: int | None = None,
+           temperature: float = 1.0, seed: int = 0, feel: float = 1.0, align: bool = False,
+           input_channel: int | None = None,
            drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None) -> ReplayResult:
     """Play ``source`` (a MIDI file or a score) into a live bridge on a simulated clock; see the
     module docstring. ``denoise`` None: the model's tuned amount, as ``sidl run``."""
@@ -151,6 +155,8 @@ def replay(engine: Engine, source: str | Path | Score, *, mode: str = DEFAULT_MO
     amount = engine.info.denoise_amount if denoise is None else float(denoise)
     if not 0.0 <= amount <= 1.0:
         raise ParameterError(f"--denoise must be within 0..1, got {denoise}")
+    if isinstance(feel, bool) or not isinstance(feel, (int, float)) or not 0.0 <= feel <= 1.0:
+        raise ParameterError(f"--feel must be within 0..1, got {feel}")
     if input_channel is not None and not 0 <= input_channel <= 15:
         raise ParameterError(f"--channel must be within 0..15, got {input_channel}")
     score, input_bars = load_input(engine, source)
@@ -162,11 +168,13 @@ def replay(engine: Engine, source: str | Path | Score, *, mode: str = DEFAULT_MO
     bridge = LiveBridge(engine, lambda message: sent.append((now(), message)), clock=clock,
                         input_channel=input_channel, drum_map_in=drum_map_in, drum_map_out=drum_map_out, now=now)
     # the controls as `sidl run` sets them at start-up, the mode in force from the first bar
-    bridge.change_controls(mode=mode, denoise=amount, mute=frozenset(mute), solo=frozenset(solo),
+    bridge.change_controls(mode=mode, denoise=amount, feel=float(feel), mute=frozenset(mute), solo=frozenset(solo),
                            gain=dict(gain or {}), temperature=float(temperature), seed=int(seed))
     bridge.mode = mode
     reports: list[BarReport] = []
     bridge.listeners.append(reports.append)  # the bridge keeps only its last 64
+    beliefs: list[tuple[float, int, int, float | None, bool]] = []
+    bridge.filter_listeners.append(lambda e, belief, passed: beliefs.append((e.t, e.pitch, e.velocity, belief, passed)))
     clock.start()  # the file's beat 0 at time 0
 
     end_bar = input_bars + LATENCY_BARS[mode]
@@ -202,7 +210,7 @@ def replay(engine: Engine, source: str | Path | Score, *, mode: str = DEFAULT_MO
     out = _score_of(sent, score, shift, end_bar * bridge.beats_per_bar - shift)
     log.info("replayed %d bars in %s mode: %d notes in, %d out", input_bars, mode, len(score.notes), len(out.notes))
     return ReplayResult(out, sent, reports, mode, amount, align, input_bars, len(score.notes), end, shift,
-                        len(score.tempo_map.changes) - 1, dict(bridge.filter_counts))
+                        len(score.tempo_map.changes) - 1, dict(bridge.filter_counts), beliefs, float(feel))
 
 
 def _score_of(sent: list[tuple[float, ShortMessage]], like: Score, shift: float, end_beat: float) -> Score:

@@ -109,6 +109,8 @@ def build(args: argparse.Namespace, now: TimeSource = monotonic_now) -> LiveRunt
     check_bpm(args.bpm, "--bpm")
     if args.denoise is not None and not 0.0 <= args.denoise <= 1.0:
         raise ParameterError(f"--denoise must be within 0..1, got {args.denoise}")
+    if not 0.0 <= args.feel <= 1.0:
+        raise ParameterError(f"--feel must be within 0..1, got {args.feel}")
     engine = Engine.load(args.model, provider=args.provider)
     backend, jack = _backend(args)
     try:
@@ -132,7 +134,8 @@ def _wire(args: argparse.Namespace, engine: Engine, backend: str, now: TimeSourc
         demo = DemoFeed(bridge)
         output.tap = demo.record_output  # demo-out.mid is what went out
     bridge.change_controls(mode=args.mode,  # no --denoise: the model's tuned default, as `sidl denoise`
-                           denoise=engine.info.denoise_amount if args.denoise is None else args.denoise)
+                           denoise=engine.info.denoise_amount if args.denoise is None else args.denoise,
+                           feel=float(args.feel))
     bridge.mode = args.mode
     reopen_input = partial(open_input, backend, bridge.on_midi, args.input, now=now)
     in_port = reopen_input()
@@ -207,7 +210,7 @@ def serve(args: argparse.Namespace, announce: Callable[[str, dict[str, Any]], No
         if args.save_session:
             c = bridge.controls
             settings = {k: getattr(args, k, None) for k in SESSION_SETTINGS}
-            settings.update(mode=c.mode, denoise=c.denoise)
+            settings.update(mode=c.mode, denoise=c.denoise, feel=c.feel)
             save_session(args.save_session, settings, bridge.scenes, bridge.engine.info.weights_sha256)
             log.info("session saved to %s", args.save_session)
     if demo_files:

@@ -9,11 +9,14 @@ from sidl.bridge.live.limits import CLOCKS, DEFAULT_BPM, DEFAULT_CLOCK, DEFAULT_
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
-    """--model, --mode, --denoise: shared with ``sidl replay``, which runs the same bridge offline."""
+    """--model, --mode, --denoise, --feel: shared with ``sidl replay``, which runs the same bridge offline."""
     p.add_argument("--model", default="drums", help="bundled model or exported model folder (default drums)")
     p.add_argument("--mode", default=DEFAULT_MODE, choices=MODES, help=f"live mode (default {DEFAULT_MODE})")
     p.add_argument("--denoise", type=float, default=None,
                    help="denoise amount 0..1 (filter mode: gate strength; default: the model's tuned amount, as sidl denoise)")
+    p.add_argument("--feel", type=float, default=1.0,
+                   help="loop mode, dictionary (0) to player (1): how much of the played bar the code does not explain "
+                        "is kept (default 1: as played, only what a control changes differs)")
 
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:

@@ -21,7 +21,7 @@ from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.limits import check_bpm, check_clock, check_mode
 
 SETTINGS = ("model", "mode", "clock", "bpm", "backend", "input", "out", "channel", "drum_map_in", "drum_map_out",
-            "provider", "osc_host", "osc_port", "osc_allow", "feedback", "denoise")
+            "provider", "osc_host", "osc_port", "osc_allow", "feedback", "denoise", "feel")
 FORMAT = 1
 
 

@@ -127,31 +127,36 @@
 				0
 			],
 			"obj-75": [
+				"Feel dictionary-player",
+				"Feel",
+				0
+			],
+			"obj-77": [
 				"Scene slot",
 				"Slot",
 				0
 			],
-			"obj-76": [
+			"obj-78": [
 				"Scene store",
 				"Store",
 				0
 			],
-			"obj-78": [
+			"obj-80": [
 				"Scene recall",
 				"Recall",
 				0
 			],
-			"obj-80": [
+			"obj-82": [
 				"Scene select",
 				"Select",
 				0
 			],
-			"obj-102": [
+			"obj-104": [
 				"Gain atom",
 				"Atom",
 				0
 			],
-			"obj-103": [
+			"obj-105": [
 				"Atom gain",
 				"Gain",
 				0
@@ -1943,6 +1948,64 @@
 			{
 				"box": {
 					"id": "obj-75",
+					"maxclass": "live.dial",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"float"
+					],
+					"patching_rect": [
+						1100.0,
+						560.0,
+						44.0,
+						48.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						305.0,
+						116.0,
+						44.0,
+						48.0
+					],
+					"parameter_enable": 1,
+					"varname": "Feel dictionary-player",
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Feel dictionary-player",
+							"parameter_shortname": "Feel",
+							"parameter_type": 0,
+							"parameter_mmin": 0.0,
+							"parameter_mmax": 1.0,
+							"parameter_initial_enable": 1,
+							"parameter_initial": [
+								1.0
+							]
+						}
+					}
+				}
+			},
+			{
+				"box": {
+					"id": "obj-76",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1100.0,
+						620.0,
+						103.0,
+						22.0
+					],
+					"text": "/sidl/feel $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-77",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1982,7 +2045,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-78",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2028,7 +2091,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-79",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2047,7 +2110,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-80",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2093,7 +2156,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-81",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2112,7 +2175,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-82",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2158,7 +2221,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2177,42 +2240,6 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						100.0,
-						765.0,
-						40.0,
-						22.0
-					],
-					"text": "i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-83",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						100.0,
-						800.0,
-						152.0,
-						22.0
-					],
-					"text": "/sidl/scene/store $1"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 2,
@@ -2221,7 +2248,7 @@
 						"int"
 					],
 					"patching_rect": [
-						270.0,
+						100.0,
 						765.0,
 						40.0,
 						22.0
@@ -2239,12 +2266,12 @@
 						""
 					],
 					"patching_rect": [
-						270.0,
+						100.0,
 						800.0,
-						159.0,
+						152.0,
 						22.0
 					],
-					"text": "/sidl/scene/recall $1"
+					"text": "/sidl/scene/store $1"
 				}
 			},
 			{
@@ -2257,7 +2284,7 @@
 						"int"
 					],
 					"patching_rect": [
-						440.0,
+						270.0,
 						765.0,
 						40.0,
 						22.0
@@ -2275,6 +2302,42 @@
 						""
 					],
 					"patching_rect": [
+						270.0,
+						800.0,
+						159.0,
+						22.0
+					],
+					"text": "/sidl/scene/recall $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-88",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						440.0,
+						765.0,
+						40.0,
+						22.0
+					],
+					"text": "i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-89",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
 						440.0,
 						800.0,
 						159.0,
@@ -2285,7 +2348,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-90",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2307,7 +2370,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-91",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2335,7 +2398,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2355,7 +2418,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-93",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2373,7 +2436,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2391,7 +2454,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2409,7 +2472,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2427,7 +2490,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-97",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2449,7 +2512,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-98",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2477,7 +2540,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2497,7 +2560,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2515,7 +2578,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2533,7 +2596,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-102",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2551,7 +2614,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2569,7 +2632,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-104",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2609,7 +2672,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-105",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2649,7 +2712,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-106",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2668,7 +2731,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-107",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2686,7 +2749,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-108",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2704,7 +2767,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-107",
+					"id": "obj-109",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2726,7 +2789,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-108",
+					"id": "obj-110",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2748,7 +2811,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-109",
+					"id": "obj-111",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2770,7 +2833,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-110",
+					"id": "obj-112",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2792,7 +2855,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-111",
+					"id": "obj-113",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2814,7 +2877,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-112",
+					"id": "obj-114",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2836,7 +2899,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-113",
+					"id": "obj-115",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2854,7 +2917,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-114",
+					"id": "obj-116",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 7,
@@ -2878,7 +2941,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-115",
+					"id": "obj-117",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2897,7 +2960,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-116",
+					"id": "obj-118",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2923,7 +2986,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-117",
+					"id": "obj-119",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2949,7 +3012,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-118",
+					"id": "obj-120",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2968,7 +3031,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-119",
+					"id": "obj-121",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2987,7 +3050,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-120",
+					"id": "obj-122",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3005,7 +3068,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-121",
+					"id": "obj-123",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3038,7 +3101,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-122",
+					"id": "obj-124",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3057,7 +3120,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-123",
+					"id": "obj-125",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3084,7 +3147,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-124",
+					"id": "obj-126",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3110,7 +3173,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-125",
+					"id": "obj-127",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3129,7 +3192,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-126",
+					"id": "obj-128",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3156,7 +3219,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-127",
+					"id": "obj-129",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3174,7 +3237,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-128",
+					"id": "obj-130",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3199,7 +3262,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-129",
+					"id": "obj-131",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3217,7 +3280,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-130",
+					"id": "obj-132",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3242,7 +3305,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-131",
+					"id": "obj-133",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4148,7 +4211,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-77",
+						"obj-76",
+						0
+					],
+					"source": [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-13",
 						0
 					],
 					"source": [
@@ -4184,47 +4259,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-82",
-						1
-					],
-					"source": [
-						"obj-75",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-82",
-						0
-					],
-					"source": [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-83",
 						0
 					],
 					"source": [
 						"obj-82",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
-						"obj-83",
 						0
 					]
 				}
@@ -4236,7 +4275,7 @@
 						1
 					],
 					"source": [
-						"obj-75",
+						"obj-77",
 						0
 					]
 				}
@@ -4284,7 +4323,7 @@
 						1
 					],
 					"source": [
-						"obj-75",
+						"obj-77",
 						0
 					]
 				}
@@ -4328,7 +4367,43 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-90",
+						"obj-88",
+						1
+					],
+					"source": [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-88",
+						0
+					],
+					"source": [
+						"obj-83",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-88",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-13",
 						0
 					],
 					"source": [
@@ -4340,11 +4415,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-93",
+						"obj-92",
+						0
+					],
+					"source": [
+						"obj-91",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-95",
 						1
 					],
 					"source": [
-						"obj-90",
+						"obj-92",
 						2
 					]
 				}
@@ -4352,47 +4439,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-91",
-						0
-					],
-					"source": [
-						"obj-90",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-92",
-						1
-					],
-					"source": [
-						"obj-91",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-92",
-						0
-					],
-					"source": [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-93",
 						0
 					],
 					"source": [
 						"obj-92",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-94",
+						1
+					],
+					"source": [
+						"obj-93",
 						0
 					]
 				}
@@ -4404,7 +4467,31 @@
 						0
 					],
 					"source": [
-						"obj-93",
+						"obj-92",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-95",
+						0
+					],
+					"source": [
+						"obj-94",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-96",
+						0
+					],
+					"source": [
+						"obj-95",
 						0
 					]
 				}
@@ -4413,18 +4500,6 @@
 				"patchline": {
 					"destination": [
 						"obj-13",
-						0
-					],
-					"source": [
-						"obj-94",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-97",
 						0
 					],
 					"source": [
@@ -4436,11 +4511,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-100",
+						"obj-99",
+						0
+					],
+					"source": [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-102",
 						1
 					],
 					"source": [
-						"obj-97",
+						"obj-99",
 						2
 					]
 				}
@@ -4448,47 +4535,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-98",
-						0
-					],
-					"source": [
-						"obj-97",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-99",
-						1
-					],
-					"source": [
-						"obj-98",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-99",
-						0
-					],
-					"source": [
-						"obj-97",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-100",
 						0
 					],
 					"source": [
 						"obj-99",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-101",
+						1
+					],
+					"source": [
+						"obj-100",
 						0
 					]
 				}
@@ -4500,7 +4563,7 @@
 						0
 					],
 					"source": [
-						"obj-100",
+						"obj-99",
 						0
 					]
 				}
@@ -4508,7 +4571,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-102",
 						0
 					],
 					"source": [
@@ -4520,7 +4583,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-105",
+						"obj-103",
 						0
 					],
 					"source": [
@@ -4532,7 +4595,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-104",
+						"obj-13",
 						0
 					],
 					"source": [
@@ -4544,19 +4607,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-105",
-						1
-					],
-					"source": [
-						"obj-104",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-105",
+						"obj-107",
 						0
 					],
 					"source": [
@@ -4573,6 +4624,42 @@
 					],
 					"source": [
 						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-107",
+						1
+					],
+					"source": [
+						"obj-106",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-107",
+						0
+					],
+					"source": [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-107",
 						0
 					]
 				}
@@ -4584,31 +4671,7 @@
 						0
 					],
 					"source": [
-						"obj-106",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-114",
-						0
-					],
-					"source": [
-						"obj-113",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-115",
-						0
-					],
-					"source": [
-						"obj-114",
+						"obj-108",
 						0
 					]
 				}
@@ -4632,8 +4695,8 @@
 						0
 					],
 					"source": [
-						"obj-115",
-						1
+						"obj-116",
+						0
 					]
 				}
 			},
@@ -4644,8 +4707,8 @@
 						0
 					],
 					"source": [
-						"obj-114",
-						1
+						"obj-117",
+						0
 					]
 				}
 			},
@@ -4656,7 +4719,7 @@
 						0
 					],
 					"source": [
-						"obj-118",
+						"obj-117",
 						1
 					]
 				}
@@ -4668,8 +4731,8 @@
 						0
 					],
 					"source": [
-						"obj-119",
-						0
+						"obj-116",
+						1
 					]
 				}
 			},
@@ -4681,19 +4744,7 @@
 					],
 					"source": [
 						"obj-120",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-121",
-						0
-					],
-					"source": [
-						"obj-118",
-						0
+						1
 					]
 				}
 			},
@@ -4704,8 +4755,8 @@
 						0
 					],
 					"source": [
-						"obj-114",
-						2
+						"obj-121",
+						0
 					]
 				}
 			},
@@ -4724,12 +4775,24 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-123",
+						0
+					],
+					"source": [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-124",
 						0
 					],
 					"source": [
-						"obj-122",
-						1
+						"obj-116",
+						2
 					]
 				}
 			},
@@ -4740,8 +4803,8 @@
 						0
 					],
 					"source": [
-						"obj-114",
-						3
+						"obj-124",
+						0
 					]
 				}
 			},
@@ -4752,8 +4815,8 @@
 						0
 					],
 					"source": [
-						"obj-125",
-						0
+						"obj-124",
+						1
 					]
 				}
 			},
@@ -4764,8 +4827,8 @@
 						0
 					],
 					"source": [
-						"obj-125",
-						1
+						"obj-116",
+						3
 					]
 				}
 			},
@@ -4788,8 +4851,8 @@
 						0
 					],
 					"source": [
-						"obj-114",
-						4
+						"obj-127",
+						1
 					]
 				}
 			},
@@ -4812,7 +4875,31 @@
 						0
 					],
 					"source": [
-						"obj-114",
+						"obj-116",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-132",
+						0
+					],
+					"source": [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-133",
+						0
+					],
+					"source": [
+						"obj-116",
 						5
 					]
 				}

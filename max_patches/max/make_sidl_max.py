@@ -82,6 +82,11 @@ def build_panel() -> str:
     p.connect(panic, 0, send)
     reset = p.msg("/sidl/atom/reset", 950, y + 25, [580, 135, 120, 22], 120)
     p.connect(reset, 0, send)
+    # loop mode's feel, beside the mode it belongs to: 0 = the dictionary alone, 1 = as played
+    p.comment("feel: dictionary ⟷ player", 1100, y, 180, 1, [495, 35, 165, 20])
+    feel = p.ui("flonum", [1100, y + 25, 70, 22], [662, 35, 70, 22], minimum=0.0, maximum=1.0, format=6,
+                parameter_enable=0)
+    value_send(p, send, feel, "/sidl/feel", 1100, y + 60)
 
     y = 580
     p.comment("scene slot 0..15, then store / recall / select (select = where morph goes)", 20, y, 460, 1,
@@ -235,6 +240,10 @@ def build_device() -> str:
     reset_msg = p.msg("/sidl/atom/reset", 950, y + 70)
     p.connect(bang_on_press(p, reset, 950, y + 35), 0, reset_msg)
     p.connect(reset_msg, 0, send)
+    # loop mode's feel (shown as "Feel"): 0 = the dictionary alone, 1 = as played (the bridge's default)
+    feel = live_param("live.dial", p, [1100, y, 44, 48], [305, 116, 44, 48], "Feel dictionary-player", "Feel", 0,
+                      0.0, 1.0, 1.0)
+    value_send(p, send, feel, "/sidl/feel", 1100, y + 60)
 
     y = 700
     slot = live_param("live.numbox", p, [20, y, 44, 15], [250, 62, 40, 15], "Scene slot", "Slot", 1, 0, SCENES, 0)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 # control word → OSC address components after /sidl (the daemon's table: docs/osc.md)
 CONTROLS = {
-    "mode": "mode", "denoise": "denoise", "morph": "morph", "store": "scene store", "recall": "scene recall",
+    "mode": "mode", "denoise": "denoise", "feel": "feel", "morph": "morph", "store": "scene store", "recall": "scene recall",
     "select": "scene select", "mute": "atom mute", "solo": "atom solo", "gain": "atom gain",
     "reset": "atom reset", "temperature": "temperature", "seed": "seed", "tempo": "tempo", "panic": "panic",
     "register": "register", "query": "query", "model": "model", "clock": "clock", "transport": "host transport",
@@ -132,12 +132,15 @@ def _panel_controls(p: Panel) -> None:
     p.hradio(30, 90, _gui("mode"), len(MODES), "mode")
     p.comment(30, 118, " ".join(f"{i}={m}" for i, m in enumerate(MODES)))
     p.bang(250, 74, _gui("panic"), "PANIC", size=44, colour=RED)
-    p.hslider(30, 170, _gui("denoise"), 0.0, 1.0, "denoise")
-    p.number(240, 170, 5, "-", receive=_gui("denoise"))
-    p.hslider(30, 215, _gui("morph"), 0.0, 1.0, "morph_to_target_scene")
-    p.number(240, 215, 5, "-", receive=_gui("morph"))
-    p.heading(20, 255, 330, "scenes")
-    p.hradio(30, 300, _gui("slot"), SCENES, "slot_0-15", size=18)
+    p.hslider(30, 160, _gui("denoise"), 0.0, 1.0, "denoise")
+    p.number(240, 160, 5, "-", receive=_gui("denoise"))
+    p.hslider(30, 197, _gui("morph"), 0.0, 1.0, "morph_to_target_scene")
+    p.number(240, 197, 5, "-", receive=_gui("morph"))
+    # loop mode: 0 = the dictionary alone, 1 = as played (the default the bridge starts with)
+    p.hslider(30, 234, _gui("feel"), 0.0, 1.0, "feel:_dictionary_<>_player")
+    p.number(240, 234, 5, "-", receive=_gui("feel"))
+    p.heading(20, 262, 330, "scenes")
+    p.hradio(30, 305, _gui("slot"), SCENES, "slot_0-15", size=18)
     p.bang(30, 335, _gui("store"), "store")
     p.bang(120, 335, _gui("recall"), "recall")
     p.bang(210, 335, _gui("select"), "morph_target")
@@ -181,7 +184,7 @@ def _panel_feedback(p: Panel) -> None:
 def _logic_gui(c: Canvas, ctl: int) -> None:
     """GUI values (``r sidl-gui-*``) → control lines on ``sidl-ctl``."""
     x = 20
-    for word in ("denoise", "morph", "temperature", "tempo", "seed"):
+    for word in ("denoise", "feel", "morph", "temperature", "tempo", "seed"):
         receive = c.obj(x, 20, f"r {_gui(word)}")
         box = c.msg(x, 50, f"{word} $1")
         c.connect(receive, 0, box)

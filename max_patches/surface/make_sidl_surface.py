@@ -3,7 +3,7 @@
 Generated, so that every widget id is unique and every address, preArgs and typeTags follows the
 daemon's OSC table (``docs/osc.md``): ``python max_patches/surface/make_sidl_surface.py``.
 
-Three tabs: *Perform* (mode, denoise, morph, scene pads, generate controls, panic and the feedback
+Three tabs: *Perform* (mode, denoise, feel, morph, scene pads, generate controls, panic and the feedback
 strip), *Atoms* (atom number, mute, solo, gain, reset, activity plot) and *Setup* (model, clock,
 tempo, reconnect). The session registers itself for feedback when it loads (root ``onCreate``) and
 again from the *reconnect* button. The format details used here, and the Open Stage Control source
@@ -28,7 +28,7 @@ OUT = Path(__file__).with_name("sidl-open-stage-control.json")
 
 COLOURS = {
     "bg": "#15171c", "text": "#e8e8e8", "accent": "#4fc3f7", "mode": "#26a69a", "panic": "#e53935",
-    "denoise": "#ffb300", "morph": "#ab47bc", "recall": "#42a5f5", "store": "#ff7043", "generate": "#66bb6a",
+    "denoise": "#ffb300", "feel": "#29b6f6", "morph": "#ab47bc", "recall": "#42a5f5", "store": "#ff7043", "generate": "#66bb6a",
     "mute": "#ef5350", "solo": "#fdd835", "gain": "#ffb300", "setup": "#78909c", "feedback": "#90a4ae",
     "error": "#ff8a65",
 }
@@ -141,6 +141,7 @@ def status_strip(id_: str) -> Widget:
 STATE_SCRIPT = """var s = JSON.parse(value)
 set('mode', s.requested_mode, {send: false})
 set('denoise', s.denoise, {send: false})
+set('feel', s.feel, {send: false})
 set('morph', s.morph, {send: false})
 set('scene_select', s.scene, {send: false})
 set('tempo', s.bpm, {send: false})
@@ -179,6 +180,12 @@ def perform_tab(s: Surface) -> Widget:
             panel("denoise_strip", "vertical", [
                 s.fader("denoise", "denoise", "/sidl/denoise", 0.0, 1.0, 0.0, colour=COLOURS["denoise"], expand=True),
                 text("denoise_value", "@{denoise}", height=40),
+            ], width=150),
+            # loop mode: 0 = the dictionary alone, 1 = as played (double-tap: back to 1)
+            panel("feel_strip", "vertical", [
+                s.fader("feel", "feel: dictionary ⟷ player", "/sidl/feel", 0.0, 1.0, 1.0, colour=COLOURS["feel"],
+                        expand=True),
+                text("feel_value", "@{feel}", height=40),
             ], width=150),
             panel("morph_strip", "vertical", [
                 s.fader("morph", "morph", "/sidl/morph", 0.0, 1.0, 0.0, colour=COLOURS["morph"], expand=True),

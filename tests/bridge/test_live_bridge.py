@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sidl.bridge.engine import Engine
@@ -74,15 +75,29 @@ def test_freeze_when_the_player_stops_and_panic_on_stop(engine: Engine) -> None:
     assert any(m.kind == "note_off" for m in released)
 
 
-def test_denoise_and_mute_change_what_plays(engine: Engine) -> None:
+def test_denoise_and_mute_change_what_plays(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loop mode's denoise cleans the played window before coding it (the scale of `sidl denoise`
+    and filter mode: 0 = as played), where it used to keep fewer atoms of the code."""
+    coded: list[np.ndarray] = []
+    encode = Engine.encode
+    monkeypatch.setattr(Engine, "encode", lambda self, grid, *a, **kw: (coded.append(grid), encode(self, grid, *a, **kw))[1])
     bridge, _, _ = make(engine)
-    play_bar(bridge, 0, ghost=True)
-    plain = bridge.process_bar(1)
+    for bar in range(4):
+        play_bar(bridge, bar, ghost=bar == 3)  # a stray tom in the last bar only
+    tom = engine.codec.input_rows(None)(47)
+    assert tom is not None
+    step = 16 * 3 + 11  # bar 3 of the window, beat 2.75
+    plain = bridge.process_bar(4)
+    assert coded[-1][tom, step] > 0.5  # denoise 0: coded as played, stray and all
     bridge.change_controls(denoise=1.0)
-    one = bridge.process_bar(1)
-    assert len(one.active_atoms) == 1 and set(one.active_atoms) <= set(plain.active_atoms)
-    bridge.change_controls(denoise=0.0, mute=set(plain.active_atoms))
-    assert bridge.process_bar(1).notes == 0
+    bridge.process_bar(4)
+    hits = engine.codec.hit_rows
+    assert coded[-1][tom, step] == 0.0  # the stray is not coded; the groove is, as played
+    assert (coded[-1][hits][coded[-2][hits] > 0.5].sum() == (coded[-2][hits] > 0.5).sum() - 1)
+    # at feel 0 (the dictionary alone) muting every active atom silences the bar; at the default feel 1
+    # the part of the bar the code does not explain is kept (see test_muting_an_atom_at_feel_1_...)
+    bridge.change_controls(denoise=0.0, feel=0.0, mute=set(plain.active_atoms))
+    assert bridge.process_bar(4).notes == 0
 
 
 def test_osc_controller_applies_and_refuses(engine: Engine) -> None:
@@ -244,3 +259,146 @@ def test_clock_switching_needs_a_factory_and_replies_reach_registered_ports(engi
     # a reply to Max's udpsend (source port 40123) also goes to the port it registered
     assert ctl.reply_targets(("127.0.0.1", 40123)) == [("127.0.0.1", 40123), ("127.0.0.1", 9001)]
     assert ctl.reply_targets(("127.0.0.1", 9001)) == [("127.0.0.1", 9001)]  # a surface sending from its port
+
+
+def test_filter_mode_keeps_the_players_velocities_and_drops_what_nothing_explains(engine: Engine) -> None:
+    """At the tuned strength (0.9, the scale of `sidl denoise`) a groove that repeats passes whole,
+    each note at the velocity it was played with (the old gate scaled them by the model's
+    expectation), while a stray tom neither the dictionary nor the bars before explain is held back;
+    at strength 0 everything passes as played."""
+    bridge, now, sent = make(engine)
+    bridge.change_controls(mode="filter", denoise=0.9)
+    rock = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+    velocity = {beat: 40 + int(beat * 20) for beat, _ in rock}  # accents of the player's own
+    for bar in range(4):
+        now.t = bar * 2.0 - 0.07
+        bridge.process_bar(bar)
+        for beat, pitch in sorted(rock) + ([(2.75, 47)] if bar == 3 else []):
+            now.t = (bar * 4 + beat) * 0.5
+            bridge.on_midi([0x99, pitch, velocity.get(beat, 90)], now.t)
+            bridge.on_midi([0x89, pitch, 0], now.t + 0.05)
+    ons = [(m.data1, m.data2) for m in sent if m.kind == "note_on"]
+    assert ons == [(p, velocity[b]) for _ in range(4) for b, p in sorted(rock)]  # the tom (bar 3) is not there
+    assert bridge.filter_counts == {"passed": 48, "blocked": 1}
+    bridge.change_controls(denoise=0.0)
+    bridge.on_midi([0x99, 47, 77], 4 * 2.0 + 0.375)
+    assert (sent[-1].data1, sent[-1].data2) == (47, 77)
+
+
+# ------------------------------------------------------------------------------------------ feel
+def play_humanised_bar(bridge: LiveBridge, bar: int) -> list[tuple[float, int, int]]:
+    """The rock beat with the player's own velocities and micro-timing; (time, pitch, velocity) played."""
+    rng = np.random.default_rng(bar)
+    hits = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+    played = []
+    for beat, pitch in hits:
+        t = (bar * 4 + beat) * 0.5 + float(rng.uniform(-0.02, 0.02))  # within ±20 ms
+        velocity = int(rng.integers(40, 127))
+        bridge.on_midi([0x99, pitch, velocity], t)
+        bridge.on_midi([0x89, pitch, 0], t + 0.05)
+        played.append((t, pitch, velocity))
+    return played
+
+
+def scheduled(bridge: LiveBridge, monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
+    """The grids loop mode schedules, recorded as they go to the scheduler."""
+    grids: list[np.ndarray] = []
+    schedule = bridge._schedule
+    monkeypatch.setattr(bridge, "_schedule", lambda grid, bar: (grids.append(grid), schedule(grid, bar))[1])
+    return grids
+
+
+def test_loop_mode_at_feel_1_plays_the_bar_as_played(engine: Engine) -> None:
+    """Neutral settings: the same hits with the player's velocities and micro-timing, a bar later
+    (before the feel control loop mode played the dictionary's velocities and timing)."""
+    now, sent = FakeTime(), []
+    clock = InternalClock(120, now=now)
+    clock.start()
+    bridge = LiveBridge(engine, lambda m: sent.append((now.t, m)), clock=clock, now=now)
+    assert bridge.controls.feel == 1.0 and bridge.controls.denoise == 0.0
+    played = play_humanised_bar(bridge, 1)
+    bridge.process_bar(2)
+    while (t := bridge.scheduler.next_time()) is not None and t < 6.0:
+        now.t = t
+        bridge.scheduler.run_due()
+    heard = sorted((m.data1, m.data2, t) for t, m in sent if m.kind == "note_on")
+    wanted = sorted((p, v, t + 2.0) for t, p, v in played)
+    assert [(p, v) for p, v, _ in heard] == [(p, v) for p, v, _ in wanted]
+    np.testing.assert_allclose([t for _, _, t in heard], [t for _, _, t in wanted], atol=1e-3)
+
+
+def test_feel_keeps_the_players_timing_and_feel_0_is_the_dictionary(engine: Engine,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    coded: list[np.ndarray] = []
+    encode = Engine.encode
+    monkeypatch.setattr(Engine, "encode", lambda self, grid, *a, **kw: (coded.append(grid), encode(self, grid, *a, **kw))[1])
+    bridge, _, _ = make(engine)
+    grids = scheduled(bridge, monkeypatch)
+    for bar in range(2):
+        play_humanised_bar(bridge, bar)
+    spb = engine.info.steps_per_bar
+    bridge.process_bar(2)
+    as_played = coded[-1][:, -spb:]
+    hits = engine.codec.hits(as_played)
+    np.testing.assert_array_equal(grids[-1][engine.codec.hit_rows], hits)
+    for group in engine.codec.grid_layout.groups[1:]:  # velocity and offset: the player's
+        np.testing.assert_allclose(grids[-1][group.rows][hits], as_played[group.rows][hits], atol=1e-6)
+    bridge.change_controls(feel=0.0)
+    bridge.process_bar(2)
+    code = encode(engine, coded[-1])
+    last = engine.geometry.column_bars(coded[-1].shape[1]) == engine.info.window_bars - 1
+    full = np.zeros_like(code)
+    full[:, last] = code[:, last]
+    np.testing.assert_array_equal(grids[-1], engine.decode(full)[:, -spb:])  # today's: the dictionary alone
+    assert not np.array_equal(grids[-1][engine.codec.hit_rows] > 0.5, hits) or \
+        not np.allclose(grids[-1][engine.codec.grid_layout.velocity.rows][hits],
+                        as_played[engine.codec.grid_layout.velocity.rows][hits])
+
+
+def test_muting_an_atom_at_feel_1_changes_only_what_it_explains(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    bridge, _, _ = make(engine)
+    grids = scheduled(bridge, monkeypatch)
+    for bar in range(2):
+        play_humanised_bar(bridge, bar)
+    bridge.process_bar(2)
+    code = bridge.last_code
+    assert code is not None
+    before = grids[-1]
+    totals = code.sum(axis=1)
+    atom = int(np.argmax(totals))
+    bridge.change_controls(mute={atom})
+    bridge.process_bar(2)
+    after = grids[-1]
+    rows = engine.codec.hit_rows
+    h0, h1 = before[rows] > 0.5, after[rows] > 0.5
+    assert (h0 & ~h1).any() and not (h1 & ~h0).any()  # hits go, none come
+    # what the atom explains: where the code's decoded hits drop once the atom is gone
+    spb, columns = engine.info.steps_per_bar, code.shape[1]  # the bar's code: the window's last columns
+    full = np.zeros((engine.info.atoms, columns * engine.info.window_bars), np.float32)
+    full[:, -columns:] = code
+    with_atom = engine.decode(full)[rows, -spb:]
+    full[atom] = 0.0
+    without = engine.decode(full)[rows, -spb:]
+    explained = with_atom - without > 0.05
+    assert not ((h0 ^ h1) & ~explained).any()
+    kept = h0 & h1
+    for group in engine.codec.grid_layout.groups[1:]:  # the hits kept are untouched
+        np.testing.assert_array_equal(after[group.rows][kept], before[group.rows][kept])
+
+
+def test_osc_feel_sets_and_clamps(engine: Engine) -> None:
+    from sidl.bridge.live.osc_table import validate
+
+    bridge, _, _ = make(engine)
+    ctl = Controller(bridge)
+    sender = ("127.0.0.1", 5555)
+    values, notes = validate("/sidl/feel", [0.25])
+    ctl.handle("/sidl/feel", values, sender)
+    assert bridge.controls.feel == 0.25 and bridge.state()["feel"] == 0.25 and not notes
+    values, notes = validate("/sidl/feel", [1.7])
+    assert values == [1.0] and notes and "clamped" in notes[0]
+    values, _ = validate("/sidl/feel", [-0.5])
+    ctl.handle("/sidl/feel", values, sender)
+    assert bridge.controls.feel == 0.0
+    with pytest.raises(ParameterError, match="must be a number"):
+        validate("/sidl/feel", ["a lot"])

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature, load_score, save_score
+from sidl.bridge.denoise import clean
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError, ParameterError
 from sidl.bridge.grooves import generate_groove
@@ -34,7 +35,7 @@ def _hits(engine: Engine, score: Score, bars: int) -> np.ndarray:
 
 def _bridge_reconstruction(engine: Engine, path: Path) -> np.ndarray:
     """What loop mode plays over bar b (b = 1 … BARS) — the last bar of the decoded code of the window
-    ending at bar b — computed here from the whole file's grid, not by the quantizer, as hit cells at
+    ending at bar b, cleaned at the model's denoise amount (the `sidl run` default) — computed here from the whole file's grid, not by the quantizer, as hit cells at
     bar b − 1 (aligned)."""
     spb, window_bars = engine.info.steps_per_bar, engine.info.window_bars
     grid = engine.codec.encode(load_score(path), n_steps=BARS * spb).array
@@ -42,6 +43,8 @@ def _bridge_reconstruction(engine: Engine, path: Path) -> np.ndarray:
     out = []
     for bar in range(1, BARS + 1):
         window = padded[:, (bar - 1) * spb:(bar - 1 + window_bars) * spb]
+        if engine.info.denoise_amount > 0:  # loop mode codes the window cleaned at the model's amount
+            window = clean(engine, window, engine.info.denoise_amount).grid
         code = engine.encode(window)
         last = engine.geometry.column_bars(window.shape[1]) == window_bars - 1
         full = np.zeros_like(code)
@@ -51,13 +54,15 @@ def _bridge_reconstruction(engine: Engine, path: Path) -> np.ndarray:
 
 
 def test_loop_mode_aligned_plays_the_bridges_reconstruction_in_place(engine: Engine, groove: Path) -> None:
-    aligned = replay(engine, groove, mode="loop", align=True)
+    # feel 0: the dictionary alone (loop mode's output before the feel control; at the default feel 1
+    # loop mode plays the groove as played, see test_loop_mode_at_feel_1_plays_the_groove_as_played)
+    aligned = replay(engine, groove, mode="loop", align=True, feel=0.0)
     expected = _bridge_reconstruction(engine, groove)
     assert expected.sum() > 20
     assert np.array_equal(_hits(engine, aligned.score, BARS), expected)
     assert aligned.input_bars == BARS and len(aligned.reports) == BARS and not any(r.frozen for r in aligned.reports)
     assert max(n.end for n in aligned.score.notes) <= BARS * 4 + 1e-6  # ends with the input
-    late = replay(engine, groove, mode="loop")
+    late = replay(engine, groove, mode="loop", feel=0.0)
     assert np.array_equal(_hits(engine, late.score, BARS + 1)[:, 16:], expected)  # one bar late without --align
     assert not _hits(engine, late.score, BARS + 1)[:, :16].any()
     assert late.end_seconds == pytest.approx((BARS + 1) * 2.0)  # the input plus one bar, at 120 BPM
@@ -66,6 +71,25 @@ def test_loop_mode_aligned_plays_the_bridges_reconstruction_in_place(engine: Eng
     offs = sum(1 for _, m in late.messages if m.kind == "note_off")
     assert ons == offs == len(late.score.notes)  # the ledger released every note
     assert late.score.tempo_map.changes == load_score(groove).tempo_map.changes
+
+
+def test_loop_mode_at_feel_1_plays_the_groove_as_played(engine: Engine, groove: Path) -> None:
+    """Neutral settings (no denoise, no edits) at feel 1: the same hits, with the player's velocity
+    and micro-timing, a bar later (aligned here); the dictionary alone (feel 0) differs."""
+    steps = BARS * engine.info.steps_per_bar
+    played = engine.codec.encode(load_score(groove), n_steps=steps).array
+    layout = engine.codec.grid_layout
+    out = {}
+    for feel in (1.0, 0.0):
+        result = replay(engine, groove, mode="loop", align=True, denoise=0.0, feel=feel)
+        assert result.summary()["feel"] == feel
+        out[feel] = engine.codec.encode(result.score, n_steps=steps).array
+    hits = engine.codec.hits(played)
+    assert hits.sum() > 20 and np.array_equal(engine.codec.hits(out[1.0]), hits)
+    for group, tolerance in ((layout.velocity, 0.5 / 127), (layout.third, 1e-3)):  # a velocity; 1 ms at 120 BPM
+        np.testing.assert_allclose(out[1.0][group.rows][hits], played[group.rows][hits], atol=tolerance)
+    both = hits & engine.codec.hits(out[0.0])
+    assert np.abs(out[0.0][layout.velocity.rows][both] - played[layout.velocity.rows][both]).max() > 2 / 127
 
 
 def test_filter_mode_at_zero_passes_every_note_at_its_time_and_velocity(engine: Engine, groove: Path) -> None:
@@ -118,6 +142,8 @@ def test_refusals(engine: Engine, groove: Path, tmp_path: Path) -> None:
         replay(engine, empty)
     with pytest.raises(ParameterError, match="denoise"):
         replay(engine, groove, denoise=1.5)
+    with pytest.raises(ParameterError, match="--feel must be within 0..1"):
+        replay(engine, groove, feel=1.5)
     with pytest.raises(ParameterError, match="is the input file"):
         check_output(groove, groove.parent / "." / groove.name)
     result = replay(engine, groove, mode="filter")
@@ -137,6 +163,16 @@ def test_cli_writes_the_replay_and_refuses_to_overwrite_its_input(groove: Path, 
     summary = json.loads(capsys.readouterr().out)
     assert summary["outputs"] == [str(out)] and summary["mode"] == "loop" and summary["shift_beats"] == 4.0
     assert summary["input_bars"] == BARS and summary["frozen_bars"] == 0 and load_score(out).notes
+    assert summary["feel"] == 1.0  # the default: as played
+    dictionary = tmp_path / "dictionary.mid"
+    assert main(["replay", str(groove), str(dictionary), "--mode", "loop", "--align", "--feel", "0",
+                 "--provider", "cpu"]) == 0
+    assert json.loads(capsys.readouterr().out)["feel"] == 0.0
+    expected = replay(Engine.load("drums", provider="cpu"), groove, mode="loop", align=True, feel=0.0)
+    written = sorted((n.pitch, n.start, n.velocity) for n in load_score(dictionary).notes)  # MIDI ticks
+    wanted = sorted((n.pitch, n.start, n.velocity) for n in expected.score.notes)
+    assert [(p, v) for p, _, v in written] == [(p, v) for p, _, v in wanted]
+    np.testing.assert_allclose([t for _, t, _ in written], [t for _, t, _ in wanted], atol=1e-2)
     before = groove.read_bytes()
     assert main(["replay", str(groove), str(groove), "--provider", "cpu"]) == 2
     assert "is the input file" in capsys.readouterr().err and groove.read_bytes() == before

@@ -29,6 +29,11 @@ def test_round_trip_keeps_settings_and_sparse_scenes(tmp_path: Path) -> None:
         scenes_from(session, 4, 2, "abc")
 
 
+def test_feel_round_trips(tmp_path: Path) -> None:
+    save_session(tmp_path / "s.toml", {"mode": "loop", "feel": 0.25}, {}, "sha")
+    assert load_session(tmp_path / "s.toml")["settings"] == {"mode": "loop", "feel": 0.25}
+
+
 def test_bad_files_are_refused_by_name(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text("[settings]\nvolume = 11\n")
     with pytest.raises(ParameterError, match="unknown setting\\(s\\) \\['volume'\\]"):
@@ -46,7 +51,8 @@ def test_sidl_run_restores_and_saves_a_session(jack_server: object, tmp_path: Pa
     sha = Engine.load("drums", provider="cpu").info.weights_sha256
     scene = np.zeros((1024, 1), np.float32)
     scene[7, 0] = 2.0
-    save_session(tmp_path / "in.toml", {"mode": "filter", "bpm": 90.0, "denoise": 0.4, "osc_port": 0}, {3: scene}, sha)
+    save_session(tmp_path / "in.toml", {"mode": "filter", "bpm": 90.0, "denoise": 0.4, "feel": 0.3, "osc_port": 0},
+                 {3: scene}, sha)
     done = subprocess.run([sys.executable, "-m", "sidl", "run", "--backend", "jack", "--bpm", "100",
                            "--session", str(tmp_path / "in.toml"), "--save-session", str(tmp_path / "out.toml"),
                            "--seconds", "0.5"], capture_output=True, text=True, timeout=60,
@@ -57,4 +63,5 @@ def test_sidl_run_restores_and_saves_a_session(jack_server: object, tmp_path: Pa
     assert ready["session"]["scenes"] == [3]
     saved = load_session(tmp_path / "out.toml")
     assert saved["settings"]["mode"] == "filter" and saved["settings"]["denoise"] == 0.4
+    assert saved["settings"]["feel"] == 0.3  # no --feel flag: the file's feel ran, and is saved
     np.testing.assert_array_equal(scenes_from(saved, 1024, 1, sha)[3], scene)
