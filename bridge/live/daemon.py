@@ -221,7 +221,7 @@ class LiveBridge:
             return True
         belief, cell = self._belief(beat, event.pitch)
         passed = FilterGate.passes(belief, self.controls.denoise)
-        if passed and cell is not None and self.expectation is not None:
+        if cell is not None and self.expectation is not None:
             self.expectation.struck(*cell)
         for listener in self.filter_listeners:
             listener(event, belief, passed)

@@ -5,13 +5,13 @@ before it and the dictionary's reconstruction of that window. For a note at (row
 
     belief = DICTIONARY_WEIGHT · dictionary + (1 − DICTIONARY_WEIGHT) · groove
 
-where *dictionary* is the reconstruction's hit value at that step of the bar before (at twice the
-model's atoms per bar, as :func:`bridge.denoise.clean` reads it), and *groove* is the causal
-repetition of :func:`bridge.denoise.groove_belief` (the share of the played bars before with a hit
-there), raised to 1 when the same row was already struck earlier in this bar: live play cannot see
-the bar's own hits the way the offline reading does, and a row the player is working in this bar
-(a fill, a busier hat) is the player's, not a stray; only hits that passed count. The note passes iff belief > ``keep_below
-(strength)``, with its own velocity and timing; strength 0 passes everything.
+where *dictionary* is the dictionary's reading (reconstruction at twice the model's atoms per bar, as
+:func:`bridge.denoise.clean` reads it) of the played bars before, averaged over them at that step of
+the bar, and *groove* is the causal repetition of :func:`bridge.denoise.groove_belief` (the share of
+the played bars before with a hit there), raised to 1 when the same row was struck within the beat
+before in this bar: live play cannot see the bar's own hits the way the offline reading does, and a
+row the player is working (a fill, a roll) is the player's, not a stray. The note passes iff
+belief > ``keep_below(strength)``, with its own velocity and timing; strength 0 passes everything.
 
 Without any played bar before (the first bar, or after silence) there is no prior: notes pass.
 """
@@ -43,24 +43,26 @@ class FilterGate:
             groove = belief[:, -steps_per_bar:]
         self.dictionary = np.clip(np.asarray(dictionary, np.float32), 0.0, 1.0)
         self.groove = groove
-        self._struck: dict[tuple[int, int], int] = {}  # (bar, row) → earliest step struck
+        self._struck: dict[tuple[int, int], int] = {}  # (bar, row) → latest step struck so far
 
     def belief(self, row: int, step: int) -> float | None:
         """Belief for a hit on ``row`` at ``step`` of this bar (may lie in the bar before or after:
         grooves repeat, so the same pattern judges it); None: no prior, pass it."""
         bar, at = divmod(step, self.steps_per_bar)
-        earlier = self._struck.get((bar, row))
+        latest = self._struck.get((bar, row))
         if not self.has_prior:
             return None
-        groove = 1.0 if earlier is not None and earlier < at else float(self.groove[row, at])
+        # a row struck within the last beat is being worked (a fill, a roll): the player's, not a stray
+        working = latest is not None and 0 < at - latest <= self.steps_per_bar // 4
+        groove = 1.0 if working else float(self.groove[row, at])
         return DICTIONARY_WEIGHT * float(self.dictionary[row, at]) + (1 - DICTIONARY_WEIGHT) * groove
 
     def struck(self, row: int, step: int) -> None:
-        """Record a note that passed: only the player's accepted hits vouch for later ones on the row
-        (a stray let in would otherwise let the next stray on its row in too)."""
+        """Record a note played on ``row`` (passed or not: a fill's first hit may be held back, its
+        next ones vouch for each other); it vouches for notes on the row up to a beat later."""
         bar, at = divmod(step, self.steps_per_bar)
-        earlier = self._struck.get((bar, row))
-        self._struck[(bar, row)] = at if earlier is None else min(earlier, at)
+        latest = self._struck.get((bar, row))
+        self._struck[(bar, row)] = at if latest is None else max(latest, at)
 
     @staticmethod
     def passes(belief: float | None, strength: float) -> bool:
