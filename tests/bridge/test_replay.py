@@ -187,6 +187,21 @@ def _clip() -> list[tuple[int, float, int]]:
     return sorted(hits + [(bar, 0.75, 47) for bar in (2, 3)])
 
 
+def _unmatched(live: list[tuple[float, int]], offline: list[tuple[float, int]], *, tolerance: float,
+               end: float) -> list[tuple[str, int, float]]:
+    """Note-ons (before ``end`` seconds) of either side with no note-on of the same pitch on the other
+    within ``tolerance`` seconds (each matched once, nearest first)."""
+    left = sorted((t, p) for t, p in offline if t < end)
+    unmatched: list[tuple[str, int, float]] = []
+    for t, pitch in sorted((t, p) for t, p in live if t < end):
+        near = [i for i, (u, q) in enumerate(left) if q == pitch and abs(u - t) <= tolerance]
+        if near:
+            left.pop(min(near, key=lambda i: abs(left[i][0] - t)))
+        else:
+            unmatched.append(("live", pitch, round(t, 3)))
+    return unmatched + [("replay", p, round(t, 3)) for t, p in left]
+
+
 def _cells(times_and_pitches: list[tuple[float, int]], bpm: float, bars: int) -> set[tuple[int, int, int]]:
     """(pitch, bar, 16th step) of note-ons at times in seconds from the clip's start, within ``bars``."""
     cells = set()
@@ -242,12 +257,15 @@ def test_the_live_bridge_through_jack_plays_what_replay_says(jack_server: object
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
-    live = _cells([(t - t0, m[1]) for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0], BPM, bars)
-    offline = _cells([(t, pitch) for t, pitch, _ in replayed.note_ons()], BPM, bars)
-    differ = live ^ offline
-    print(f"{mode}: live {len(live)} hits, replay {len(offline)}, agree {len(live & offline)}, differ {len(differ)}: "
-          f"{sorted(differ)}")
+    live_ons = [(t - t0, m[1]) for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0]
+    offline_ons = [(t, pitch) for t, pitch, _ in replayed.note_ons()]
+    live, offline = _cells(live_ons, BPM, bars), _cells(offline_ons, BPM, bars)
+    # matched in time, not by rounding to the grid: loop mode gives hits back with the player's
+    # micro-timing, and a laid-back hat 40 % of a 16th late flips its cell with a few ms of live latency
+    differ = _unmatched(live_ons, offline_ons, tolerance=0.3 * 60.0 / BPM / 4, end=bars * 4 * 60.0 / BPM)
+    print(f"{mode}: live {len(live)} hits, replay {len(offline)}, same cell {len(live & offline)}, "
+          f"unmatched within 30 % of a 16th {len(differ)}: {differ}")
     assert len(offline) > 30
-    assert len(differ) <= max(2, 0.05 * len(offline)), sorted(differ)
+    assert len(differ) <= max(2, 0.05 * len(offline)), differ
     if mode == "filter":
         assert not any(pitch == 47 and bar in (2, 3) and step == 3 for pitch, bar, step in live | offline)
