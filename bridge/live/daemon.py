@@ -241,7 +241,8 @@ class LiveBridge:
         if gate is None:
             return None, None
         spb = self.engine.info.steps_per_bar
-        step = int(np.floor((beat - gate.bar * self.beats_per_bar) * self.engine.codec.steps_per_beat + 0.5))
+        position = (beat - gate.bar * self.beats_per_bar) * self.engine.codec.steps_per_beat
+        step = int(np.floor(position + 0.5))
         row = self._row_of(pitch)
         if row is None:
             return None, None  # a pitch the model does not read: not its to judge
@@ -249,7 +250,13 @@ class LiveBridge:
             return None, None  # no expectation this far from its bar: pass rather than guess
         # a note in the bar just before or after the predicted one (the bar loop ran late, or the
         # clock's estimate jittered across the line) is gated by the same pattern, since grooves repeat
-        return gate.belief(row, step), (row, step)
+        belief = gate.belief(row, step)
+        lean = position - step  # in [-0.5, 0.5): where in its step the note fell
+        if belief is not None and abs(lean) > 0.25:
+            # played (or clocked) far from its step's centre: it may be the neighbour's hit, early or late
+            neighbour = gate.belief(row, step + (1 if lean > 0 else -1))
+            belief = max(belief, neighbour if neighbour is not None else belief)
+        return belief, (row, step)
 
     # ------------------------------------------------------------------ one bar
     def process_bar(self, bar: int) -> BarReport:
