@@ -285,6 +285,24 @@ def test_filter_mode_keeps_the_players_velocities_and_drops_what_nothing_explain
     assert (sent[-1].data1, sent[-1].data2) == (47, 77)
 
 
+def test_filter_mode_judges_a_note_near_a_step_edge_by_both_steps(engine: Engine) -> None:
+    """A snare played (or clocked) 0.6 of a 16th late rounds to the step after the groove's snare:
+    judged by the nearer neighbour too, it passes; a tom at the same place, never played, does not."""
+    bridge, now, sent = make(engine)
+    bridge.change_controls(mode="filter", denoise=1.0)
+    rock = [(0, 36), (2, 36), (1, 38), (3, 38)] + [(i / 2, 42) for i in range(8)]
+    for bar in range(4):
+        now.t = bar * 2.0 - 0.07
+        bridge.process_bar(bar)
+        late = [(1 + 0.6 / 4, 38), (3 + 0.6 / 4, 47)] if bar == 3 else []  # 0.6 step = 75 ms at 120 BPM
+        for beat, pitch in sorted([n for n in rock if not (bar == 3 and n == (1, 38))] + late):
+            now.t = (bar * 4 + beat) * 0.5
+            bridge.on_midi([0x99, pitch, 90], now.t)
+            bridge.on_midi([0x89, pitch, 0], now.t + 0.05)
+    last_bar = [m.data1 for m in sent if m.kind == "note_on"][-12:]
+    assert 38 in last_bar[:6] and 47 not in last_bar
+
+
 # ------------------------------------------------------------------------------------------ feel
 def play_humanised_bar(bridge: LiveBridge, bar: int) -> list[tuple[float, int, int]]:
     """The rock beat with the player's own velocities and micro-timing; (time, pitch, velocity) played."""
