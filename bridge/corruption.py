@@ -32,6 +32,16 @@ PITCH_TO_CLASS: dict[int, int] = {
 }
 
 
+#: Seed stride between corruption seeds of an evaluation: seed 0 damages the file at index ``i`` with
+#: ``corrupt_drums(seed=i)`` (as every earlier report did), seed ``s`` with ``seed=i + s * STRIDE``.
+CORRUPTION_SEED_STRIDE = 1_000_003
+
+
+def file_seed(index: int, corruption_seed: int) -> int:
+    """The ``corrupt_drums`` seed of the file at ``index`` under evaluation seed ``corruption_seed``."""
+    return index + corruption_seed * CORRUPTION_SEED_STRIDE
+
+
 def stable_seed(seed: int, source: str | None) -> np.random.SeedSequence:
     """Seed sequence from ``seed`` and a hash of ``source`` that is the same in every process.
 

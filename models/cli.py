@@ -58,7 +58,7 @@ def run_eval(args: argparse.Namespace) -> int:
         engine = args.denoise_engine or (args.model if args.model in bundled_names() else None)
     report = evaluate(args.model, args.data, args.split, budgets=budgets, baselines=args.baselines,
                       omp_fit_split=args.omp_fit_split, max_files=args.max_files, cache_dir=args.cache,
-                      engine=engine, corruption_seeds=seeds)
+                      engine=engine, corruption_seeds=seeds, live_modes=args.live_modes)
     text = json.dumps(report, indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")

@@ -35,3 +35,5 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
                    "bundled model of the same name, if any)")
     p.add_argument("--no-denoise-curve", action="store_true", help="skip the `sidl denoise` curve")
     p.add_argument("--corruption-seeds", default="0,1", help="corruption seeds of the denoising curve (default 0,1)")
+    p.add_argument("--live-modes", action="store_true", help="also replay filter and loop mode through the live bridge "
+                   "(sidl replay) and report their curves (a few minutes)")

@@ -33,6 +33,7 @@ from sidl.bridge.errors import MidiFileError, ParameterError, UnsupportedMeterEr
 from sidl.models.autoencoder import ConvWTAAutoencoder
 from sidl.models.checkpoint import SHIPPED_DIR, load_config, load_weights, resolve_model_dir
 from sidl.models.config import ModelConfig
+from sidl.bridge.corruption import file_seed
 from sidl.models.datasets import discover, encode_items
 from sidl.models.evaluation import (
     GridSnapBaseline,
@@ -199,11 +200,6 @@ def eval_kind(codec: Codec) -> EvalKind:
     return EVAL_KINDS[role]
 
 
-#: Seed stride between corruption seeds: seed 0 damages file ``i`` with ``corrupt_drums(seed=i)`` (as
-#: every earlier report did), seed ``s`` with ``seed=i + s * CORRUPTION_SEED_STRIDE``.
-CORRUPTION_SEED_STRIDE = 1_000_003
-
-
 def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool, max_files: int | None,
                   corruption_seed: int = 0) -> EvalSet:
     """Encode every file of the split (clean, and noisy with ``corrupt``), counting what had to be
@@ -225,7 +221,7 @@ def load_eval_set(data_dir: str | Path, split: str, codec: Any, *, corrupt: bool
             continue
         noisy = None
         if corrupt:
-            damage = corrupt_drums(score, seed=index + corruption_seed * CORRUPTION_SEED_STRIDE)
+            damage = corrupt_drums(score, seed=file_seed(index, corruption_seed))
             noisy = codec.encode(damage, n_steps=clean.shape[1]).array
         seconds = step_seconds(score.tempo_map, clean.shape[1], codec.steps_per_beat)
         out.files.append(EvalFile(item.path, clean, noisy, seconds))
@@ -274,11 +270,12 @@ def fit_or_load_omp(data_dir: str | Path, split: str, codec: Any, cache_dir: str
 def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, budgets: list[int] | None = None,
              baselines: bool = False, omp_fit_split: str = "train", max_files: int | None = None,
              cache_dir: str | Path | None = None, engine: str | Path | None = None,
-             corruption_seeds: Sequence[int] = (0, 1)) -> dict[str, Any]:
+             corruption_seeds: Sequence[int] = (0, 1), live_modes: bool = False) -> dict[str, Any]:
     """Evaluate ``model`` (and optionally the baselines) on ``split``; returns the JSON-able report.
 
     ``engine``: an exported model (bundled name or folder) whose ``sidl denoise`` curve is reported
-    too, on the damage of every seed in ``corruption_seeds``."""
+    too, on the damage of every seed in ``corruption_seeds``; with ``live_modes``, also filter and loop
+    mode replayed through the live bridge (:func:`live_mode_curves`, a few minutes)."""
     budgets = budgets or [1, 2, 4, 8]
     if any(b < 1 for b in budgets):
         raise ParameterError(f"budgets must be positive integers, got {budgets}")
@@ -334,6 +331,9 @@ def evaluate(model: str, data_dir: str | Path, split: str = "validation", *, bud
         log.info("denoising curve of %s on %d corruption seed(s)", runtime.info.name, len(sets))
         report["denoise_tool"] = {"engine": runtime.info.name, "seeds": list(corruption_seeds),
                                   "default_amount": runtime.info.denoise_amount, **denoise_curve(runtime, sets, kind)}
+        if live_modes:
+            log.info("filter and loop mode of %s through replay", runtime.info.name)
+            report["live_modes"] = live_mode_curves(runtime, [f.path for f in data.files], seeds=corruption_seeds)
     return report
 
 
@@ -378,10 +378,43 @@ def denoise_curve(engine: Any, sets: Sequence[EvalSet], kind: EvalKind, *,
     return {"noisy_f1": [round(f, 4) for f in noisy_f1], "seeds": len(sets), "curve": curve}
 
 
+#: Strengths of filter mode's curve and feels of loop mode's, replayed through the live bridge.
+FILTER_CURVE_AMOUNTS = (0.0, 0.25, 0.5, 0.9, 1.0)
+LOOP_FEELS = (1.0, 0.5, 0.0)
+
+
+def live_mode_curves(engine: Any, paths: Sequence[str | Path], *, seeds: Sequence[int] = (0, 1)) -> dict[str, Any]:
+    """Filter mode (strength → F1 gain on damaged copies, F1 on clean ones) and loop mode (feel →
+    F1, velocity and timing against the groove as played, neutral settings, aligned), both through
+    ``sidl replay``: the live bridge's own code. Drum scoring (a codec with a denoising benchmark)."""
+    from sidl.bridge.live.filter_eval import filter_curve
+    from sidl.bridge.live.loop_eval import loop_curve
+
+    return {"filter": filter_curve(engine, paths, FILTER_CURVE_AMOUNTS, seeds=tuple(seeds)),
+            "loop": loop_curve(engine, paths, LOOP_FEELS)}
+
+
 def tuned_amount(curve: dict[str, Any], floor: float = CLEAN_F1_FLOOR) -> float:
     """The amount with the largest mean gain whose clean-groove F1 is at least ``floor`` (0 if none)."""
     allowed = [(v["gain"], -float(a), float(a)) for a, v in curve["curve"].items() if v["clean_f1"] >= floor]
     return max(allowed)[2] if allowed else 0.0
+
+
+def _live_mode_lines(live: dict[str, Any]) -> list[str]:
+    """The filter and loop mode tables of a report (replayed through the live bridge)."""
+    seeds = live["filter"]["seeds"]  # seed -> {"noisy_input", "curve": [{"amount", "gain", "clean", ...}]}
+    names = list(seeds)
+    lines = ["", "`sidl run --mode filter`, replayed (F1 gain per corruption seed; clean-groove F1)", "",
+             "| strength | " + " | ".join(f"gain seed {s}" for s in names) + " | clean-groove F1 |",
+             "|---|" + "---|" * len(names) + "---|"]
+    for i, point in enumerate(seeds[names[0]]["curve"]):
+        gains = " | ".join(f"{seeds[s]['curve'][i]['gain']:+.4f}" for s in names)
+        lines.append(f"| {point['amount']:g} | {gains} | {point['clean']['f1']:.4f} |")
+    lines += ["", "`sidl run --mode loop`, replayed and aligned, neutral settings (against the groove as played)", "",
+              "| feel | hit F1 | vel MAE | timing MAE ms |", "|---|---|---|---|"]
+    for point in live["loop"]["feels"]:
+        lines.append(f"| {point['feel']:g} | {point['f1']:.4f} | {point['velocity_mae']:.2f} | {point['timing_mae_ms']:.2f} |")
+    return lines
 
 
 def _num(value: Any) -> float:
@@ -411,6 +444,9 @@ def format_table(report: dict[str, Any]) -> str:
         for amount, v in tool["curve"].items():
             lines.append(f"| {amount} | {v['gain']:+.4f} | {' / '.join(f'{g:+.4f}' for g in v['gain_per_seed'])} | "
                          f"{v['clean_f1']:.4f} | {v['velocity_mae_output']:.1f} | {v['timing_mae_ms_output']:.1f} |")
+    live = report.get("live_modes")
+    if live:
+        lines += _live_mode_lines(live)
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from sidl.bridge.codecs import load_score
-from sidl.bridge.corruption import corrupt_drums
+from sidl.bridge.corruption import corrupt_drums, file_seed
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError
 from sidl.bridge.live.replay import replay
@@ -63,7 +63,7 @@ def filter_curve(engine: Engine, files: Iterable[str | Path], amounts: Sequence[
             clean_out[a].append(np.asarray(codec.encode(replay(engine, score, mode="filter", denoise=a).score,
                                                          n_steps=steps).array))
         for seed in seeds:
-            noisy = corrupt_drums(score, seed=i if seed == 0 else i + 1_000_003 * seed)
+            noisy = corrupt_drums(score, seed=file_seed(i, seed))
             noisy_in[seed].append(np.asarray(codec.encode(noisy, n_steps=steps).array))
             for a in amounts:  # a replay per strength: hits that passed vouch for later ones
                 noisy_out[seed][a].append(np.asarray(codec.encode(replay(engine, noisy, mode="filter", denoise=a).score,

@@ -42,3 +42,16 @@ def test_the_curve_is_measured_per_corruption_seed(folder: Path) -> None:
     assert report["seeds"] == 2 and len(report["noisy_f1"]) == 2
     assert report["curve"]["0"]["gain"] == 0.0 and report["curve"]["0"]["clean_f1"] == 1.0  # as played
     assert report["curve"]["0.9"]["gain"] > 0.0  # generated grooves repeat: the damage is found
+
+
+def test_filter_and_loop_mode_curves_through_replay(folder: Path) -> None:
+    from sidl.models.evaluate import _live_mode_lines, live_mode_curves
+
+    engine = Engine.load("drums", provider="cpu")
+    live = live_mode_curves(engine, sorted(folder.glob("*.mid"))[:2], seeds=(0,))
+    filter_points = live["filter"]["seeds"][0]["curve"]
+    assert filter_points[0]["amount"] == 0.0 and filter_points[0]["gain"] == 0.0  # strength 0 passes all
+    loop = {p["feel"]: p for p in live["loop"]["feels"]}
+    assert loop[1.0]["f1"] > 0.97 and loop[1.0]["f1"] >= loop[0.0]["f1"]  # as played at feel 1
+    text = "\n".join(_live_mode_lines(live))
+    assert "| 0.9 |" in text and "| feel | hit F1 |" in text
