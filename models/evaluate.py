@@ -375,7 +375,7 @@ def denoise_curve(engine: Any, sets: Sequence[EvalSet], kind: EvalKind, *,
             "velocity_mae_output": round(float(np.mean([s.velocity_mae for s in out_scores])), 2),
             "timing_mae_ms_output": round(float(np.mean([s.timing_mae_ms for s in out_scores])), 2),
         }
-    return {"noisy_f1": [round(f, 4) for f in noisy_f1], "seeds": len(sets), "curve": curve}
+    return {"noisy_f1": [round(f, 4) for f in noisy_f1], "damaged_sets": len(sets), "curve": curve}
 
 
 #: Strengths of filter mode's curve and feels of loop mode's, replayed through the live bridge.

@@ -39,7 +39,7 @@ def test_the_curve_is_measured_per_corruption_seed(folder: Path) -> None:
     assert not np.array_equal(sets[0].files[0].noisy, sets[1].files[0].noisy)  # other damage, same files
     np.testing.assert_array_equal(sets[0].files[0].clean, sets[1].files[0].clean)
     report = denoise_curve(engine, sets, eval_kind(codec), amounts=(0.0, 0.9))
-    assert report["seeds"] == 2 and len(report["noisy_f1"]) == 2
+    assert report["damaged_sets"] == 2 and len(report["noisy_f1"]) == 2
     assert report["curve"]["0"]["gain"] == 0.0 and report["curve"]["0"]["clean_f1"] == 1.0  # as played
     assert report["curve"]["0.9"]["gain"] > 0.0  # generated grooves repeat: the damage is found
 
