@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sidl.bridge.engine import Engine
+from sidl.bridge.ops import check_unit
 from sidl.bridge.errors import ParameterError
 
 # Chosen on the Groove MIDI validation split only (docs/denoising.md has the curve).
@@ -48,9 +49,7 @@ def add_above(amount: float) -> float:
 
 
 def _amount(amount: float) -> float:
-    if isinstance(amount, bool) or not isinstance(amount, (int, float, np.floating)) or not 0.0 <= amount <= 1.0:
-        raise ParameterError(f"denoise amount must be a number within 0..1, got {amount!r}")
-    return float(amount)
+    return check_unit("denoise amount", amount)
 
 
 @dataclass(frozen=True)

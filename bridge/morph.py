@@ -24,8 +24,7 @@ from sidl.bridge.errors import ParameterError
 
 def morph(engine: Engine, grid_a: np.ndarray, grid_b: np.ndarray, t: float) -> np.ndarray:
     """The grid between A (t = 0) and B (t = 1), both (channels, steps) of the same length."""
-    if isinstance(t, bool) or not isinstance(t, (int, float, np.floating)) or not 0.0 <= t <= 1.0:
-        raise ParameterError(f"t must be a number within 0..1, got {t!r}")
+    t = ops.check_unit("t", t)
     a, b = np.asarray(grid_a, np.float32), np.asarray(grid_b, np.float32)
     if a.shape != b.shape:
         raise ParameterError(f"grooves to morph must have the same shape, got {a.shape} and {b.shape}")

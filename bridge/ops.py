@@ -42,7 +42,8 @@ def _code(code: np.ndarray, name: str = "code") -> np.ndarray:
     return arr
 
 
-def _unit(name: str, value: float) -> float:
+def check_unit(name: str, value: float) -> float:
+    """``value`` as a float if it is a number within 0..1 (an amount, a mix), else a ParameterError."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= float(value) <= 1.0:
         raise ParameterError(f"{name} must be a number in [0, 1], got {value!r}")
     return float(value)
@@ -74,9 +75,9 @@ def denoise(code: np.ndarray, amount: float, *, k: int, column_bars: np.ndarray,
     nothing). Works on one code or a batch.
     """
     arr = _code(code)
-    amount = _unit("amount", amount)
+    amount = check_unit("amount", amount)
     k = _k(k)
-    limit = 0.5 * amount if threshold is None else _unit("threshold", threshold)
+    limit = 0.5 * amount if threshold is None else check_unit("threshold", threshold)
     keep = max(1, int(round(k - amount * (k - 1))))
     out = keep_ranked(arr if arr.ndim == 3 else arr[None], column_bars, keep, limit)
     return out if arr.ndim == 3 else out[0]
@@ -94,7 +95,7 @@ def interpolate(code_a: np.ndarray, code_b: np.ndarray, t: float, *, k: int, col
     a, b = _code(code_a, "code_a"), _code(code_b, "code_b")
     if a.shape != b.shape:
         raise ParameterError(f"codes must have the same shape to interpolate, got {a.shape} and {b.shape}")
-    t = _unit("t", t)
+    t = check_unit("t", t)
     mixed = ((1.0 - t) * a + t * b).astype(np.float32)
     return topk_bar(mixed, _k(k), column_bars)
 

@@ -21,13 +21,13 @@ import numpy as np
 
 from sidl.bridge.codecs.base import Codec
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.ops import check_unit
 
 
 def keep_feel(codec: Codec, played: np.ndarray, decoded: np.ndarray, edited: np.ndarray, feel: float) -> np.ndarray:
     """The bar to play: ``played`` (the bar's grid as coded), ``decoded`` (decode of its code),
     ``edited`` (decode of the edited code), all (channels, steps) of one bar; ``feel`` in 0..1."""
-    if not 0.0 <= feel <= 1.0:
-        raise ParameterError(f"feel must be within 0..1, got {feel!r}")
+    feel = check_unit("feel", feel)
     if feel == 0.0:
         return edited  # the dictionary alone, as decoded
     x, d, e = (np.asarray(a, np.float32) for a in (played, decoded, edited))
