@@ -4,7 +4,6 @@ baseline on held-out files (when the dataset is present). The torch-free demo: t
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ from sidl.bridge.grooves import generate_groove
 from sidl.models.checkpoint import resolve_model_dir, shipped_names
 from sidl.models.evaluate import LoadedModel, evaluate
 from sidl.models.evaluation import drum_metrics
+from tests.bridge.test_demo import readme_shipped_names
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_three_models_are_shipped() -> None:
@@ -36,12 +35,6 @@ def test_shipped_drum_models_reconstruct_a_new_groove(name: str) -> None:
 def test_shipped_piano_model_runs_on_its_codec() -> None:
     model = LoadedModel.load("piano")
     assert model.codec_name == "piano" and model.model.config.in_channels == 264
-
-
-def readme_shipped_names() -> list[str]:
-    """The names in the first column of the README's "Shipped models" table."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Shipped models\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE)
 
 
 def test_every_model_the_readme_calls_shipped_is_a_checkpoint_eval_accepts() -> None:
