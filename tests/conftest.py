@@ -49,6 +49,20 @@ def write_gmd_like(root: Path, n_train: int = 6, n_val: int = 2, bars: int = 4) 
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The bridge's state files (the persisted note ledger) go to a folder of this test run, in this
+    process and in every ``sidl run`` it starts: a test never releases, or leaves, a user's notes."""
+    folder = tmp_path_factory.mktemp("sidl-state")
+    before = os.environ.get("SIDL_STATE_DIR")
+    os.environ["SIDL_STATE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("SIDL_STATE_DIR", None)
+    else:
+        os.environ["SIDL_STATE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def jack_server() -> Iterator[object]:
     """A JACK server with the dummy driver (no sound card), started for the session if none runs, by

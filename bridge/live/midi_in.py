@@ -3,11 +3,19 @@
 rtmidi hands over one message per callback, but a port may still deliver SysEx, running status or
 real-time bytes in the middle of a message; the parser here copes with all of them. Anything the bridge
 does not use is counted (``rejected``/``ignored``), never fatal: bad MIDI must not stop the daemon.
+
+SysEx is never for the bridge: its bytes are skipped at C speed (a regular-expression search for the
+next status byte), never stored, so a SysEx of any length costs no memory here. An *unterminated*
+SysEx (``F0`` and no ``F7``) ends at the next status byte other than a real-time one, as MIDI 1.0
+says; it is counted (``sysex_unterminated``) and logged once per :data:`SYSEX_LOG_EVERY_S`. This is
+what keeps the notes after it: rtmidi's JACK input hands them over glued to the SysEx (see
+:class:`~bridge.live.ports.SysexGuard`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +23,8 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 REALTIME = {"clock": 0xF8, "start": 0xFA, "continue": 0xFB, "stop": 0xFC}
+SYSEX_LOG_EVERY_S = 10.0  # at most one log line per this many seconds about unterminated SysEx
+_STATUS_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 @dataclass(frozen=True)
@@ -55,11 +65,35 @@ class MidiInputDecoder:
         self._status = 0  # running status (0: none)
         self._data: list[int] = []
         self._sysex = False
+        self._last_sysex_log = float("-inf")
         self.counts: Counter[str] = Counter()
 
     def feed(self, data: Iterable[int], t: float) -> list[NoteEvent | ClockEvent]:
         """Events completed by ``data`` (bytes that arrived at time ``t``)."""
         out: list[NoteEvent | ClockEvent] = []
+        try:
+            items = data if isinstance(data, (list, tuple, bytes, bytearray)) else list(data)
+        except TypeError:
+            self.counts["rejected"] += 1
+            return out
+        try:
+            raw = bytes(items)  # C speed; fails on anything that is not a sequence of 0..255
+        except (TypeError, ValueError):
+            return self._feed_checked(items, t, out)
+        i, n = 0, len(raw)
+        while i < n:
+            if self._sysex:  # skip SysEx data to the next status byte without a Python loop
+                found = _STATUS_BYTE.search(raw, i)
+                if found is None:
+                    break
+                i = found.start()
+            self._byte(raw[i], t, out)
+            i += 1
+        return out
+
+    def _feed_checked(self, data: Iterable[int], t: float,
+                      out: list[NoteEvent | ClockEvent]) -> list[NoteEvent | ClockEvent]:
+        """Byte by byte, dropping values that are not bytes (a bad message, not the whole port)."""
         try:
             raw = [int(b) for b in data]
         except (TypeError, ValueError):
@@ -85,14 +119,16 @@ class MidiInputDecoder:
             self._sysex, self._status, self._data = True, 0, []
             return
         if b == 0xF7:
+            # a stray F7 leaves running status alone (rtmidi delivers whole messages: one may continue
+            # the last one's running status across it)
             if self._sysex:
                 self.counts["ignored"] += 1  # a complete SysEx: not for us
             self._sysex = False
             return
         if b >= 0x80:
-            if self._sysex:  # a status byte ends an unterminated SysEx
+            if self._sysex:  # a status byte ends an unterminated SysEx (MIDI 1.0)
                 self._sysex = False
-                self.counts["rejected"] += 1
+                self._unterminated(t)
             self._status, self._data = b, []
             if b in _COMMON_LENGTH and _COMMON_LENGTH[b] == 0:
                 self._status = 0
@@ -120,6 +156,13 @@ class MidiInputDecoder:
         else:
             out.append(event)
             self.counts["note" if isinstance(event, NoteEvent) else "song_position"] += 1
+
+    def _unterminated(self, t: float) -> None:
+        self.counts["sysex_unterminated"] += 1
+        if t - self._last_sysex_log >= SYSEX_LOG_EVERY_S:  # a faulty device may do it every bar
+            self._last_sysex_log = t
+            log.warning("MIDI input: an unterminated SysEx (F0 without F7) was dropped at the next status byte "
+                        "(%d so far); the messages after it are kept", self.counts["sysex_unterminated"])
 
     def _convert(self, status: int, data: list[int], t: float) -> NoteEvent | ClockEvent | None:
         if status == 0xF2:
