@@ -34,3 +34,8 @@ class ModelError(SidlError):
 
 class DatasetError(SidlError):
     """A dataset folder is missing, has an unknown layout, or an unknown split was asked for."""
+
+
+class OutputError(SidlError):
+    """An output cannot be written where it was asked for: a folder or a file is in the way, the place
+    is read-only, or the disk is full. Nothing partial is left behind (:mod:`sidl.bridge.safe_io`)."""

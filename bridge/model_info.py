@@ -8,11 +8,11 @@ unknown format version, naming the key and what was expected, so the engine neve
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from sidl.bridge import limits
 from sidl.bridge.errors import ModelError, ParameterError
 from sidl.bridge.geometry import atoms_per_bar, winners_for
 from sidl.bridge.ops import AtomStats
@@ -74,9 +74,20 @@ class ModelInfo:
         """The trained atom budget per bar (the user-facing ``--atoms`` default)."""
         return atoms_per_bar(self.k, wta_axis=self.wta_axis, columns_per_bar=self.columns_per_bar)
 
+    @property
+    def max_atoms_per_bar(self) -> int:
+        """The most atoms per bar this model may be asked for (:data:`sidl.bridge.limits.MAX_ATOMS_PER_BAR`)."""
+        return limits.max_atoms_per_bar(self.atoms_per_bar)
+
     def encoder_k(self, budget: int) -> int:
         """The encoder's ``k`` input for ``budget`` atoms per bar: the one place the user's number
-        becomes the WTA's (per column for a per-column WTA such as the seed model's)."""
+        becomes the WTA's (per column for a per-column WTA such as the seed model's). Refused above
+        :attr:`max_atoms_per_bar`, before any coding (coding time grows faster than the budget)."""
+        cap = self.max_atoms_per_bar
+        if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= cap:
+            raise ParameterError(f"atoms per bar must be an integer within 1..{cap} for model {self.name!r} "
+                                 f"(at most {limits.MAX_ATOMS_PER_BAR}, or twice its trained {self.atoms_per_bar}), "
+                                 f"got {budget!r}")
         k = winners_for(budget, wta_axis=self.wta_axis, columns_per_bar=self.columns_per_bar)
         if k is None:
             raise ParameterError(f"model {self.name!r} places atoms per column ({self.columns_per_bar} columns per "
@@ -117,8 +128,7 @@ class ModelInfo:
                 values[key] = int(raw)
             except ValueError:
                 raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be an integer, got {raw!r}") from None
-            if values[key] < 1:
-                raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be >= 1, got {values[key]}")
+            limits.check_model_int(key, values[key], source)  # before anything sizes memory by it
         for key in _JSON_FIELDS:
             raw = get(key)
             try:
@@ -136,7 +146,14 @@ class ModelInfo:
         return info
 
     def check(self, source: str) -> None:
-        """Internal consistency: the geometry the engine relies on."""
+        """Internal consistency: the geometry the engine relies on, and the metadata's ranges
+        (:data:`sidl.bridge.limits.MODEL_INT_RANGES`): a value far outside them would make the engine
+        allocate without bound or hang, so it is refused here, at load, naming the key."""
+        for key in limits.MODEL_INT_RANGES:
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ModelError(f"{source}: metadata {METADATA_PREFIX}{key} must be an integer, got {value!r}")
+            limits.check_model_int(key, value, source)
         if self.kernel % self.stride or self.steps_per_bar % self.stride:
             raise ModelError(f"{source}: kernel {self.kernel} and steps_per_bar {self.steps_per_bar} must be "
                              f"multiples of stride {self.stride}")
@@ -151,6 +168,19 @@ class ModelInfo:
         if self.in_channels != self.codec_spec.get("channels"):
             raise ModelError(f"{source}: model has {self.in_channels} input channels but its codec spec says "
                              f"{self.codec_spec.get('channels')}")
+        limits.check_model_int("kernel", self.kernel, source, high=limits.MAX_KERNEL_BARS * self.steps_per_bar,
+                               why=f"an atom spans at most {limits.MAX_KERNEL_BARS} bars of {self.steps_per_bar} steps")
+        places = self.atoms * self.steps_per_bar // self.stride
+        trained = atoms_per_bar(self.k, wta_axis=self.wta_axis, columns_per_bar=self.columns_per_bar)
+        if not trained <= min(limits.MAX_ATOMS_PER_BAR, places):
+            raise ModelError(f"{source}: metadata {METADATA_PREFIX}k = {self.k} means {trained} atoms per bar; "
+                             f"the accepted range is 1..{min(limits.MAX_ATOMS_PER_BAR, places)} (at most "
+                             f"{limits.MAX_ATOMS_PER_BAR}, and at most atoms x code columns per bar = {places})")
+        steps_per_beat = self.codec_spec.get("steps_per_beat")
+        if steps_per_beat is not None and (isinstance(steps_per_beat, bool) or not isinstance(steps_per_beat, int)
+                                           or not 1 <= steps_per_beat <= limits.MAX_STEPS_PER_BEAT):
+            raise ModelError(f"{source}: metadata {METADATA_PREFIX}codec_spec steps_per_beat = {steps_per_beat!r} "
+                             f"is outside the accepted range 1..{limits.MAX_STEPS_PER_BEAT}")
 
 
 def _parse_extra(extra: Mapping[str, Any], atoms: int) -> tuple[AtomStats | None, float]:
@@ -171,7 +201,8 @@ def _parse_extra(extra: Mapping[str, Any], atoms: int) -> tuple[AtomStats | None
     if not isinstance(denoise, Mapping):
         raise ModelError(f"metadata {key} denoise must be an object, got {type(denoise).__name__}")
     amount = denoise.get("amount", 0.0)
-    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) \
-            or not 0.0 <= amount <= 1.0:
-        raise ModelError(f"metadata {key} denoise amount must be a number within 0..1, got {amount!r}")
+    # compared, never converted first: float(10**400) would raise OverflowError; NaN fails the comparison
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0.0 <= amount <= 1.0:
+        shown = repr(amount) if len(repr(amount)) <= 40 else repr(amount)[:40] + "..."
+        raise ModelError(f"metadata {key} denoise amount must be a number within 0..1, got {shown}")
     return stats, float(amount)

@@ -22,6 +22,7 @@ from sidl.bridge.errors import ParameterError
 log = logging.getLogger(__name__)
 
 _EPS = 1e-9  # correlations at or below this are treated as "nothing left to explain"
+CHUNK_VALUES = 16_000_000  # patches × k × atoms per block of :meth:`Pursuer.code` (about 130 MB of float64)
 
 
 def pursuit_patches(grid: np.ndarray, patch: int) -> np.ndarray:
@@ -67,6 +68,15 @@ class Pursuer:
         if self.bias is not None:
             x = x - self.bias
         k = int(min(k, a))
+        # the work arrays hold (patches × k × atoms) float64 values: code a long file in blocks so
+        # memory stays bounded (at k = 64 a block of 256 bars needs about 130 MB, a whole 1,900-bar file 1 GB)
+        block = max(1, CHUNK_VALUES // (k * (a + 1)))
+        out = np.concatenate([self._code_block(x[i:i + block], k) for i in range(0, max(len(x), 1), block)])
+        return out[: len(x), :a].reshape(*lead, a)
+
+    def _code_block(self, x: np.ndarray, k: int) -> np.ndarray:
+        """(n, D) unbiased patches → (n, A + 1) codes (the last column: the "no atom" slot)."""
+        a = self.atoms.shape[0]
         n = x.shape[0]
         corr0 = np.empty((n, a + 1))
         corr0[:, :a] = x @ self.atoms_t
@@ -94,7 +104,7 @@ class Pursuer:
             coef = np.maximum(np.linalg.solve(sub, rhs[..., None])[..., 0], 0.0)
         out = np.zeros((n, a + 1), np.float32)
         np.put_along_axis(out, support, coef.astype(np.float32), axis=1)
-        return out[:, :a].reshape(*lead, a)
+        return out
 
     def decode(self, code: np.ndarray) -> np.ndarray:
         """(..., A) codes → (..., D) patches: the bias plus the weighted atoms (sparse: cheap)."""

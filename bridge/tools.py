@@ -4,7 +4,11 @@ Each tool reads MIDI files, works on sparse codes, and writes MIDI that keeps th
 and meter (the first input's, for tools with two), on the codec's output channel (10 for drums, 1 for
 piano). Inputs are checked before any work: unreadable or empty files, meters
 the codec cannot handle and files made for the other model (a piano file given to the drum model)
-fail with a message that says so, and nothing is written.
+fail with a message that says so, and nothing is written. Outputs are checked first too (one that
+is an input, a wrong suffix, a folder in the way, a read-only place: :func:`sidl.bridge.safe_io.check_output`),
+then written through a temporary file and a rename, so a failed write leaves no partial file and
+keeps an earlier one. Sizes asked for (atoms per bar, bars, morph steps, the input files themselves)
+are capped by :mod:`sidl.bridge.limits` before any coding.
 
 Two inputs of different lengths (interpolate, swap): the second is looped or cut to the first's
 length, as a groove would be looped in a DAW.
@@ -14,19 +18,21 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sidl.bridge import ops
+from sidl.bridge import limits, ops
 from sidl.bridge.codecs import DrumMap, Score, TempoMap, TimeSignature, get_drum_map, load_score, save_score
 from sidl.bridge.denoise import clean
 from sidl.bridge.engine import Engine
 from sidl.bridge.morph import morph
 from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
 from sidl.bridge.live.limits import check_bpm
+from sidl.bridge.safe_io import check_folder, check_not_input, check_output, write_text
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +83,19 @@ def grid_score(engine: Engine, grid: np.ndarray, like: Score | None, *, drum_map
 
 
 def _write(engine: Engine, grid: np.ndarray, out: str | Path, like: Score | None, *,
-           drum_map: DrumMap | None = None, bpm: float = 120.0) -> Path:
-    out = Path(out)
-    if out.suffix.lower() not in (".mid", ".midi"):
-        raise ParameterError(f"output file must end in .mid or .midi, got {out}")
+           drum_map: DrumMap | None = None, bpm: float = 120.0, inputs: tuple[str | Path, ...] = ()) -> Path:
+    out = check_output(out, inputs=inputs)
     score = grid_score(engine, grid, like, drum_map=drum_map, bpm=bpm)
-    return save_score(score, out, track_name=f"sidl {engine.info.name}")
+    return save_score(score, out, track_name=f"sidl {engine.info.name}", inputs=inputs)
+
+
+def check_atoms(engine: Engine, atoms: int | None) -> int:
+    """Atoms per bar asked of ``engine`` (None: the trained budget), refused before any coding above
+    the model's cap (:attr:`ModelInfo.max_atoms_per_bar`) or when the model cannot place them."""
+    if atoms is None:
+        return engine.info.atoms_per_bar
+    engine.info.encoder_k(atoms)
+    return atoms
 
 
 def code_bars(engine: Engine, steps: int) -> np.ndarray:
@@ -108,11 +121,12 @@ def reconstruct(engine: Engine, inp: str | Path, out: str | Path, *, atoms: int 
                 drum_map: DrumMap | None = None) -> ToolReport:
     """Code the file with ``atoms`` atoms per bar (default: the model's trained budget) and play the
     code back."""
+    check_output(out, inputs=(inp,))
+    k = check_atoms(engine, atoms)
     src = load_for(engine, inp)
-    k = engine.info.atoms_per_bar if atoms is None else atoms
     code = engine.encode(src.grid, k)
     grid = engine.decode(code)[:, : src.steps]
-    path = _write(engine, grid, out, src.score, drum_map=drum_map)
+    path = _write(engine, grid, out, src.score, drum_map=drum_map, inputs=(inp,))
     return ToolReport([path], {"atoms_per_bar": k, "active_entries": int(np.count_nonzero(code)),
                                "bars": int(-(-src.steps // engine.info.steps_per_bar))})
 
@@ -127,10 +141,11 @@ def denoise(engine: Engine, inp: str | Path, out: str | Path, *, amount: float |
     """Clean up a played file: hits neither the dictionary nor the groove around them can explain go,
     hits they confidently expect come back, and every kept hit keeps the velocity and timing it was
     played with (:mod:`sidl.bridge.denoise`). ``amount`` 0 leaves the file as played."""
+    check_output(out, inputs=(inp,))
     src = load_for(engine, inp)
     amount = default_denoise_amount(engine) if amount is None else amount
     cleaned = clean(engine, src.grid, amount)
-    path = _write(engine, cleaned.grid, out, src.score, drum_map=drum_map)
+    path = _write(engine, cleaned.grid, out, src.score, drum_map=drum_map, inputs=(inp,))
     return ToolReport([path], {"amount": amount, "kept": cleaned.kept, "removed": cleaned.removed,
                                "added": cleaned.added})
 
@@ -140,40 +155,43 @@ def interpolate(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *
     """Morph from groove A (t = 0: A as played) to groove B (t = 1: B as played), every hit with the
     feel of the groove it came from (:mod:`sidl.bridge.morph`); with ``steps`` = N, write N files at
     t = 0, 1/(N−1), …, 1 named OUT-00.mid, OUT-01.mid, …"""
-    src_a, src_b = load_for(engine, a), load_for(engine, b)
-    grid_b = _fit_length(src_b.grid, src_a.steps)
+    inputs = (a, b)
     if steps is None:
         ts = [t]
-        paths = [Path(out)]
+        paths = [check_output(out, inputs=inputs)]
     else:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-            raise ParameterError(f"--steps must be an integer >= 2, got {steps!r}")
+        limits.check_count(steps, "--steps", 2, limits.MAX_INTERPOLATE_STEPS)
         ts = [i / (steps - 1) for i in range(steps)]
-        base = Path(out)
-        paths = [base.with_name(f"{base.stem}-{i:02d}{base.suffix}") for i in range(steps)]
+        base = check_output(out, inputs=inputs)
+        paths = [check_output(base.with_name(f"{base.stem}-{i:02d}{base.suffix}"), inputs=inputs)
+                 for i in range(steps)]
+    src_a, src_b = load_for(engine, a), load_for(engine, b)
+    grid_b = _fit_length(src_b.grid, src_a.steps)
     written = []
     for value, path in zip(ts, paths):
-        written.append(_write(engine, morph(engine, src_a.grid, grid_b, value), path, src_a.score, drum_map=drum_map))
+        written.append(_write(engine, morph(engine, src_a.grid, grid_b, value), path, src_a.score, drum_map=drum_map,
+                              inputs=inputs))
     return ToolReport(written, {"t": ts})
 
 
 def swap(engine: Engine, a: str | Path, b: str | Path, out: str | Path, *, atoms: int = 1,
          drum_map: DrumMap | None = None) -> ToolReport:
     """Groove A with its ``atoms`` strongest atoms per bar replaced by B's strongest."""
+    check_output(out, inputs=(a, b))
+    limits.check_count(atoms, "atoms swapped per bar", 1, engine.info.max_atoms_per_bar)
     src_a, src_b = load_for(engine, a), load_for(engine, b)
     grid_b = _fit_length(src_b.grid, src_a.steps)
     bars = code_bars(engine, src_a.steps)
     code = ops.swap(engine.encode(src_a.grid), engine.encode(grid_b), atoms, column_bars=bars)
-    path = _write(engine, engine.decode(code)[:, : src_a.steps], out, src_a.score, drum_map=drum_map)
+    path = _write(engine, engine.decode(code)[:, : src_a.steps], out, src_a.score, drum_map=drum_map, inputs=(a, b))
     return ToolReport([path], {"swapped_per_bar": atoms})
 
 
 def decompose(engine: Engine, inp: str | Path, out_dir: str | Path, *, drum_map: DrumMap | None = None) -> ToolReport:
     """One MIDI file per active atom (what that atom alone plays) plus ``sum.mid`` (the
     reconstruction: the parts' grids add up to it exactly) and ``atoms.json`` (where each atom sits)."""
+    out = check_decompose_folder(inp, out_dir)
     src = load_for(engine, inp)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     code = engine.encode(src.grid)
     parts = engine.decompose(code)
     bars = code_bars(engine, src.steps)
@@ -181,22 +199,39 @@ def decompose(engine: Engine, inp: str | Path, out_dir: str | Path, *, drum_map:
     listing = []
     for atom, contribution in sorted(parts.parts.items()):
         grid = engine.activate(contribution + parts.constant)[:, : src.steps]
-        written.append(_write(engine, grid, out / f"atom-{atom:04d}.mid", src.score, drum_map=drum_map))
+        written.append(_write(engine, grid, out / f"atom-{atom:04d}.mid", src.score, drum_map=drum_map,
+                              inputs=(inp,)))
         columns = np.flatnonzero(code[atom])
         listing.append({"atom": atom, "file": written[-1].name,
                         "bars": sorted({int(bars[c]) for c in columns}),
                         "activations": [round(float(code[atom, c]), 4) for c in columns]})
     total = engine.activate(sum(parts.parts.values(), parts.constant))[:, : src.steps]
-    written.append(_write(engine, total, out / "sum.mid", src.score, drum_map=drum_map))
-    (out / "atoms.json").write_text(json.dumps({"model": engine.info.name, "atoms": listing}, indent=2) + "\n")
+    written.append(_write(engine, total, out / "sum.mid", src.score, drum_map=drum_map, inputs=(inp,)))
+    write_text(out / "atoms.json", json.dumps({"model": engine.info.name, "atoms": listing}, indent=2) + "\n",
+               inputs=(inp,))
     return ToolReport(written, {"active_atoms": len(parts.parts), "listing": str(out / "atoms.json")})
+
+
+#: What decompose writes into its folder (atom-NNNN.mid, sum.mid, atoms.json).
+DECOMPOSE_NAMES = re.compile(r"atom-\d{4}\.mid|sum\.mid|atoms\.json")
+
+
+def check_decompose_folder(inp: str | Path, out_dir: str | Path) -> Path:
+    """Decompose's output folder, refused before any work if it is a file (or under one), is not
+    writable, or holds the input under a name decompose writes (``sum.mid``, ``atom-0012.mid``)."""
+    out = check_folder(out_dir)
+    if DECOMPOSE_NAMES.fullmatch(Path(inp).name):
+        check_not_input(out / Path(inp).name, (inp,))
+    return out
 
 
 def generate(engine: Engine, out: str | Path, *, bars: int = 8, seed: int | None = None, temperature: float = 1.0,
              bpm: float = 120.0, drum_map: DrumMap | None = None) -> ToolReport:
     """A new pattern sampled from how often and how strongly each atom fires in the training data."""
-    if isinstance(bars, bool) or not isinstance(bars, int) or bars < 1:
-        raise ParameterError(f"bars must be an integer >= 1, got {bars!r}")
+    check_output(out)
+    limits.check_bars(bars)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ParameterError(f"seed must be an integer >= 0, got {seed!r}")
     check_bpm(bpm, "bpm")
     stats = engine.info.atom_stats
     if stats is None:

@@ -84,7 +84,7 @@ def build_info(model: ConvWTAAutoencoder, config: dict[str, Any], model_dir: Pat
     codec = get_codec(train["codec"], **(train.get("codec_options") or {}))
     sha = weights_sha256(model_dir)
     credit = DATA_CREDITS.get(train["codec"], "unknown")
-    return ModelInfo(
+    info = ModelInfo(
         name=name,
         version=f"{__version__}+{sha[:12]}",
         weights_sha256=sha,
@@ -105,6 +105,8 @@ def build_info(model: ConvWTAAutoencoder, config: dict[str, Any], model_dir: Pat
         opset=OPSET,
         extra=dict(extra or {}),
     )
+    info.check(str(model_dir))  # a model outside the runtime's limits fails here, not at its first load
+    return info
 
 
 def _stamp(path: Path, info: ModelInfo, role: str) -> None:

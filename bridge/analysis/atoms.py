@@ -27,6 +27,7 @@ from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError, ModelError, ParameterError
 from sidl.bridge.live.limits import check_bpm
 from sidl.bridge.ops import AtomStats
+from sidl.bridge.safe_io import check_folder, write_text
 from sidl.bridge.tools import code_bars, grid_score
 
 log = logging.getLogger(__name__)
@@ -217,8 +218,7 @@ def write_atom_midi(engine: Engine, atoms: list[RankedAtom], out_dir: str | Path
     ``index.json`` (rank, atom, frequency, strength written, file; ``file`` is null for an atom that
     plays nothing alone even at 4 × its typical strength)."""
     check_bpm(bpm, "--bpm")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_folder(out_dir, "--midi folder")
     listing = []
     for a in atoms:
         grid, strength = audition_grid(engine, a)
@@ -233,8 +233,8 @@ def write_atom_midi(engine: Engine, atoms: list[RankedAtom], out_dir: str | Path
             log.info("atom %d plays nothing alone; no MIDI file", a.atom)
         listing.append(entry)
     index = out / "index.json"
-    index.write_text(json.dumps({"model": engine.info.name, "usage": usage_source, "bpm": bpm,
-                                 "atoms": listing}, indent=2) + "\n")
+    write_text(index, json.dumps({"model": engine.info.name, "usage": usage_source, "bpm": bpm,
+                                  "atoms": listing}, indent=2) + "\n")
     return index
 
 

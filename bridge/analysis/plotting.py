@@ -15,6 +15,7 @@ from typing import Any
 from sidl.bridge.codecs import DRUM_CLASS_NAMES, Codec, group_size
 from sidl.bridge.codecs.piano import NOTE_NAMES, note_name
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.safe_io import write_atomic
 
 __all__ = ["NOTE_NAMES", "ROLLS", "HitRoll", "KeyRoll", "draw_drum_roll", "draw_piano_roll", "drum_names", "note_name",
            "piano_key_range", "pyplot", "roll_for", "save_figure"]
@@ -40,11 +41,13 @@ def drum_names() -> tuple[str, ...]:
 
 
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
-    """Write ``fig`` as PNG (folders made as needed) and close it; returns the path."""
+    """Write ``fig`` as PNG (folders made as needed; written whole or not at all) and close it;
+    returns the path."""
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=dpi, bbox_inches="tight", facecolor="white")
-    pyplot().close(fig)
+    try:
+        write_atomic(out, lambda fh: fig.savefig(fh, format="png", dpi=dpi, bbox_inches="tight", facecolor="white"))
+    finally:
+        pyplot().close(fig)
     log.info("wrote %s", out)
     return out
 

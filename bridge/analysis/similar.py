@@ -30,6 +30,7 @@ import numpy as np
 
 from sidl.bridge.analysis.corpus import EncodedFile, SkipCount, describe_skipped, iter_encoded, midi_files
 from sidl.bridge.codecs import Score, save_score
+from sidl.bridge.safe_io import check_folder
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError, ParameterError
 from sidl.bridge.geometry import CodeGeometry
@@ -223,21 +224,23 @@ def write_sections(engine: Engine, result: SimilarResult, out_dir: str | Path) -
     """The query section and every match as MIDI files in ``out_dir``: ``query-bars-A-B.mid`` and
     ``NN-STEM-bars-A-B.mid`` (NN = rank)."""
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_folder(out_dir, "--out-midi folder")
     written = []
     items = [(Path(result.query), result.query_start_bar, "query")]
     items += [(Path(m.path), m.start_bar, f"{m.rank:02d}-{Path(m.path).stem}") for m in result.matches]
+    sources = tuple(path for path, _, _ in items)  # never written over, whatever the names
     for path, start, name in items:
         src = load_for(engine, path)
         target = out / f"{name}-bars-{start}-{start + result.bars - 1}.mid"
         written.append(save_score(section_score(engine, src, start, result.bars), target,
-                                  track_name=f"sidl {engine.info.name} section"))
+                                  track_name=f"sidl {engine.info.name} section", inputs=sources))
     return written
 
 
 # ------------------------------------------------------------------------------------------ command
 def run_similar(args: argparse.Namespace) -> int:
+    if args.out_midi:
+        check_folder(args.out_midi, "--out-midi folder")  # before the search, not after it
     engine = Engine.load(args.model, provider=args.provider)
     result = find_similar(engine, args.query, args.folder, top=args.top, bars=args.bars, start_bar=args.start,
                           hop=args.hop, shift=args.shift, per_file=args.per_file,

@@ -17,6 +17,7 @@ the other codec) are skipped, counted by reason and listed in the report.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import time
@@ -34,6 +35,7 @@ from sidl.bridge.analysis.corpus import SkipCount, iter_encoded
 from sidl.bridge.analysis.style_map import UNLABELLED, draw_map
 from sidl.bridge.analysis.style_report import format_report
 from sidl.bridge.errors import DatasetError, ParameterError
+from sidl.bridge.safe_io import check_output, write_text
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +108,25 @@ def _display_name(path: Path, root: Path) -> str:
 
 
 def _write_features(path: Path, names: list[str], x: np.ndarray) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["midi", *(f"f{i}" for i in range(x.shape[1]))])
-        for name, row in zip(names, x):
-            writer.writerow([name, *(f"{v:.6g}" for v in row)])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(["midi", *(f"f{i}" for i in range(x.shape[1]))])
+    for name, row in zip(names, x):
+        writer.writerow([name, *(f"{v:.6g}" for v in row)])
+    write_text(path, text.getvalue())  # a temporary file and a rename: never half a CSV
     log.info("wrote %s (%d pieces x %d features)", path, *x.shape)
     return path
+
+
+def check_outputs(data: str | Path, *, out: str | Path | None = None, features_csv: str | Path | None = None,
+                  report: str | Path | None = None) -> None:
+    """The files ``sidl style`` will write, refused before any coding: one that is the data (a CSV
+    listing), one that cannot be written, a map that is not a .png."""
+    if out is not None:
+        check_output(out, inputs=(data,), suffixes=(".png",), what="--out")
+    for what, path in (("--features", features_csv), ("--report", report)):
+        if path is not None:
+            check_output(path, inputs=(data,), suffixes=None, what=what)
 
 
 def style_features(data: str | Path, *, model: Any = "drums", label: str | None = None, feature: str = "activity",
@@ -186,6 +199,7 @@ def run(data: str | Path, *, model: Any = "drums", out: str | Path | None = None
         raise ParameterError(f"projection must be 'pca' or 'umap', got {projection!r}")
     if compare is not None and len(compare) < 2:
         raise ParameterError(f"compare needs an anchor label and at least one other, got {compare!r}")
+    check_outputs(data, out=out, features_csv=features_csv)
     start = time.perf_counter()
     result = style_features(data, model=model, label=label, feature=feature, split=split,
                             max_files=max_files, provider=provider)
@@ -226,13 +240,12 @@ def run_style(args: Any) -> int:
         raise ParameterError("nothing to do: give --out MAP.png, --features OUT.csv, --metrics, --json or --report")
     if args.out is not None and Path(args.out).suffix.lower() != ".png":
         raise ParameterError(f"--out must be a .png file, got {args.out!r}")
+    check_outputs(args.data, out=args.out, features_csv=args.features, report=args.report)
     result = run(args.data, model=args.model, out=args.out, features_csv=args.features, label=args.labels,
                  metrics=args.metrics, feature=args.feature, projection=args.projection, split=args.split,
                  max_files=args.max_files, min_items=args.min_items, compare=compare, provider=args.provider)
     rep = result.report
     if args.report:
-        path = Path(args.report)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(rep, indent=2) + "\n", encoding="utf-8")
+        write_text(args.report, json.dumps(rep, indent=2) + "\n", inputs=(args.data,))
     print(json.dumps(rep, indent=2) if args.json else format_report(rep))
     return 0

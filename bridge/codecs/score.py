@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import bisect
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import mido
 
+from sidl.bridge import limits
 from sidl.bridge.errors import MidiFileError
+from sidl.bridge.safe_io import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +127,17 @@ class Score:
 
 
 def load_score(path: str | Path) -> Score:
-    """Read a MIDI file. Raises :class:`MidiFileError` naming the file if it is unreadable or has no notes."""
+    """Read a MIDI file. Raises :class:`MidiFileError` naming the file if it is unreadable, has no
+    notes, or is over a size limit of :mod:`sidl.bridge.limits` (bytes, events, length in beats)."""
     path = Path(path)
     try:
-        if path.is_file() and path.stat().st_size == 0:
-            raise MidiFileError(f"{path}: the file is empty; expected a standard MIDI file")
+        if path.is_file():
+            size = path.stat().st_size
+            if size == 0:
+                raise MidiFileError(f"{path}: the file is empty; expected a standard MIDI file")
+            limits.check_midi_bytes(size, str(path))  # before parsing: size bounds the parser's work
+        elif path.exists():  # a folder, a FIFO or a device (/dev/zero would be read forever)
+            raise MidiFileError(f"{path}: not a regular file; expected a standard MIDI file")
         midi = mido.MidiFile(str(path))
     except FileNotFoundError as exc:
         raise MidiFileError(f"{path}: no such file") from exc
@@ -138,10 +148,14 @@ def load_score(path: str | Path) -> Score:
         raise MidiFileError(f"{path}: not a readable MIDI file ({reason})") from exc
     if midi.type == 2:
         raise MidiFileError(f"{path}: MIDI type 2 (independent sequences) is not supported; expected type 0 or 1")
+    limits.check_midi_events(sum(len(track) for track in midi.tracks), str(path))
     score = score_from_midi(midi)
     score.source = str(path)
     if not score.notes:
         raise MidiFileError(f"{path}: the file holds no notes")
+    # the grid a codec builds is as long as the notes: a tiny file with one huge delta time would ask
+    # for gigabytes, so the length is checked here, before any grid
+    limits.check_midi_beats(max(score.end_beat, max((p.end for p in score.pedal), default=0.0)), str(path))
     return score
 
 
@@ -211,8 +225,12 @@ def _dedupe_signatures(signatures: list[TimeSignature]) -> list[TimeSignature]:
     return out
 
 
-def save_score(score: Score, path: str | Path, *, track_name: str = "sidl") -> Path:
-    """Write ``score`` as a type-0 MIDI file with its tempo map and meter; returns the path."""
+def save_score(score: Score, path: str | Path, *, track_name: str = "sidl", inputs: Iterable[str | Path] = ()) -> Path:
+    """Write ``score`` as a type-0 MIDI file with its tempo map and meter; returns the path.
+
+    Written through a temporary file and a rename (:func:`~sidl.bridge.safe_io.write_atomic`): a
+    failed write leaves no partial file and keeps an earlier one; :class:`OutputError` says why.
+    ``inputs``: files that must not be overwritten (:class:`ParameterError` if ``path`` is one)."""
     path = Path(path)
     tpb = score.ticks_per_beat
     events: list[tuple[int, int, mido.MetaMessage | mido.Message]] = []
@@ -244,6 +262,8 @@ def save_score(score: Score, path: str | Path, *, track_name: str = "sidl") -> P
     track.append(mido.MetaMessage("end_of_track", time=0))
     midi = mido.MidiFile(type=0, ticks_per_beat=tpb)
     midi.tracks.append(track)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    midi.save(str(path))
-    return path
+
+    def write(fh: BinaryIO) -> None:
+        midi.save(file=fh)
+
+    return write_atomic(path, write, inputs=inputs)

@@ -25,7 +25,6 @@ generate), so loop mode's output lines up with its input note for note.
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from sidl.bridge import safe_io
 from sidl.bridge.codecs import DrumMap, Note, Score, load_score, save_score
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import MidiFileError, ParameterError
@@ -238,25 +238,15 @@ def _note(start: float, end: float, key: tuple[int, int], velocity: int) -> Note
 
 
 def check_output(source: str | Path, out: str | Path) -> Path:
-    """``out`` as a path, refused if it ends in neither .mid nor .midi or is the input file itself."""
-    src, dst = Path(source), Path(out)
-    if dst.suffix.lower() not in (".mid", ".midi"):
-        raise ParameterError(f"output file must end in .mid or .midi, got {dst}")
-    if dst.resolve() == src.resolve() or (dst.exists() and src.exists() and os.path.samefile(dst, src)):
-        raise ParameterError(f"the output {dst} is the input file; write the replay to another file")
-    return dst
+    """``out`` as a path, refused before any work if it ends in neither .mid nor .midi, is the input
+    file itself, or cannot be written (:func:`sidl.bridge.safe_io.check_output`)."""
+    return safe_io.check_output(out, inputs=(source,))
 
 
 def write_replay(result: ReplayResult, out: str | Path, *, source: str | Path | None = None,
                  track_name: str | None = None) -> Path:
     """Write ``result.score`` to ``out`` through a temporary file and a rename (a failed write never
     leaves half a file, nor replaces the input: ``source`` is refused as ``out``)."""
-    dst = check_output(source, out) if source is not None else Path(out)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.stem}.{os.getpid()}.tmp{dst.suffix}")
-    try:
-        save_score(result.score, tmp, track_name=track_name or f"sidl replay {result.mode}")
-        os.replace(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dst
+    inputs = () if source is None else (source,)
+    dst = safe_io.check_output(out, inputs=inputs)
+    return save_score(result.score, dst, track_name=track_name or f"sidl replay {result.mode}", inputs=inputs)

@@ -60,3 +60,19 @@ def test_atoms_mean_atoms_per_bar_for_every_model() -> None:
     assert seed.encoder_k(4) == 1 and seed.encoder_k(8) == 2
     with pytest.raises(ParameterError, match="multiple of 4"):
         seed.encoder_k(6)
+
+
+def test_a_decoder_that_returns_nan_is_an_error_not_a_silent_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live loop silences and logs a ModelError; NaN grids used to decode to nothing, unlogged."""
+    import numpy as np
+
+    from sidl.bridge.engine import Engine
+    from sidl.bridge.errors import ModelError
+
+    engine = Engine.load("drums", provider="cpu")
+    code = np.zeros((engine.info.atoms, 1), np.float32)
+    code[3, 0] = 1.0
+    assert np.isfinite(engine.decode(code)).all()
+    monkeypatch.setattr(engine, "_decode_sparse", lambda arr: np.full((1, 27, 16), np.nan, np.float32))
+    with pytest.raises(ModelError, match="NaN"):
+        engine.decode(code)

@@ -70,3 +70,22 @@ def test_bad_k_is_refused(k: object) -> None:
 def test_size_mismatch_is_named() -> None:
     with pytest.raises(ParameterError, match="5 values each but atoms have 4"):
         pursue(np.zeros((1, 5)), np.eye(4), 1)
+
+
+def test_long_inputs_are_coded_in_blocks_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded on a long file: the patches are coded a block at a time, and the codes
+    are the ones a single pass gives (each patch is its own problem)."""
+    from sidl.bridge import pursuit
+
+    rng = np.random.default_rng(7)
+    atoms = np.abs(rng.normal(size=(20, 30))).astype(np.float32)
+    patches = np.abs(rng.normal(size=(2, 37, 30))).astype(np.float32)
+    whole = pursuit.Pursuer(atoms).code(patches, 3)
+    blocks: list[int] = []
+    code_block = pursuit.Pursuer._code_block
+    monkeypatch.setattr(pursuit.Pursuer, "_code_block",
+                        lambda self, x, k: (blocks.append(len(x)), code_block(self, x, k))[1])
+    monkeypatch.setattr(pursuit, "CHUNK_VALUES", 3 * 21 * 10)  # 10 patches a block
+    np.testing.assert_array_equal(pursuit.Pursuer(atoms).code(patches, 3), whole)
+    assert blocks == [10] * 7 + [4]
+    assert pursuit.Pursuer(atoms).code(np.zeros((0, 30), np.float32), 3).shape == (0, 20)
