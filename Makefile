@@ -7,23 +7,35 @@ DATA   ?= ../shared/data
 .PHONY: smoke-runtime typecheck run test venv-run venv-test demo eval-drums train-drums train-piano export-models bench figures clean
 
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@echo "sidl: making a virtual environment in $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --quiet --upgrade pip
 
 # The main job: the live bridge with the bundled drum model (virtual ports "sidl in"/"sidl out", OSC on
-# 127.0.0.1:9000). Headless Linux without ALSA gets a JACK server with the dummy driver.
-venv-run: $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e ".[cpu]"
+# 127.0.0.1:9000). Headless Linux without ALSA gets a JACK server with the dummy driver. Until something
+# else plays into "sidl in", a generated groove does (--idle-demo): the status line shows it, and Ctrl-C
+# writes what went in and came out to demo_out/. The runtime install is redone only when the packaging
+# changes (-qq: pip's and setuptools' notices are for packagers, not for someone trying the bridge).
+RUN_STAMP := $(VENV)/.sidl-runtime-installed
+$(RUN_STAMP): pyproject.toml setup.py | $(VENV)/bin/python
+	@echo "sidl: installing the runtime into $(VENV) (pip install -e '.[cpu]'; about a minute the first time)"
+	@$(PY) -m pip install --quiet --quiet -e ".[cpu]"
+	@touch $@
+
+venv-run: $(RUN_STAMP)
 
 venv-test: $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[cpu,train,dev,link,plot]"
 
+# Keep the recipe a plain command (no redirection, pipe, `;` or quotes): make then starts sidl itself
+# instead of a shell, so Ctrl-C ends with sidl's clean exit rather than a shell's, which make would
+# report as "make: *** [run] Interrupt" (measured, GNU make 4.3 with dash).
 run: venv-run
-	$(VENV)/bin/sidl run --model drums --jack-dummy $(RUN_ARGS)
+	@$(VENV)/bin/sidl run --model drums --jack-dummy --idle-demo demo_out $(RUN_ARGS)
 
 # torch-free: the runtime install and the bundled drum model are enough
 demo: venv-run
-	$(VENV)/bin/sidl demo --out demo_out
+	@$(VENV)/bin/sidl demo --out demo_out
 
 test: venv-test
 	$(PY) -m pytest -q

@@ -74,8 +74,10 @@ def add_demo_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_bench_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["engine", "live"],
-                   help="engine = encode → denoise → decode per window; live = the daemon through JACK (needs a JACK server)")
+    p.add_argument("what", choices=["engine", "live", "load", "soak"],
+                   help="engine = encode → denoise → decode per window; live = the daemon through JACK (needs a JACK "
+                   "server); load = note lateness idle and under OSC + MIDI traffic, side by side; soak = the load "
+                   "phase for --minutes (timing and memory over time)")
     p.add_argument("--bars", type=int, default=16, help="live: bars of groove played (default 16)")
     p.add_argument("--model", default="drums", help="bundled model name or exported model folder (default drums)")
     p.add_argument("--windows", type=int, default=10_000, help="timed windows per configuration (default 10000)")
@@ -86,6 +88,12 @@ def add_bench_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, default=1, help="onnxruntime/torch threads (default 1)")
     p.add_argument("--provider", help="comma list of providers to time (auto: cuda when available, and cpu)")
     p.add_argument("--no-torch", action="store_true", help="skip the torch eager comparison")
+    p.add_argument("--osc-rate", type=float, default=2000.0, help="load/soak: OSC control packets per second (default 2000)")
+    p.add_argument("--midi-rate", type=float, default=3000.0, help="load/soak: MIDI events per second (default 3000)")
+    p.add_argument("--seconds", type=float, default=20.0, help="load: seconds per phase (default 20)")
+    p.add_argument("--minutes", type=float, default=30.0, help="soak: minutes under load (default 30)")
+    p.add_argument("--backend", choices=["auto", "jack", "simulated"], default="auto",
+                   help="load/soak: through JACK (auto: when usable) or a simulated clock")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
     p.add_argument("--out", help="also write the JSON report to this file")
 

@@ -11,8 +11,10 @@ import json
 import sys
 from typing import Any
 
-from sidl.bridge import tools
+from sidl.bridge import limits, tools
 from sidl.bridge.engine import Engine
+from sidl.bridge.errors import ParameterError
+from sidl.bridge.safe_io import check_folder, check_output, write_text
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -24,7 +26,10 @@ def _print(report: dict[str, Any]) -> int:
     return 0
 
 
+# Each tool checks its outputs (and the sizes asked for) itself; the handlers check what they can
+# before loading the model too, so a wrong output path fails in milliseconds, not after the load.
 def run_reconstruct(args: argparse.Namespace) -> int:
+    check_output(args.output, inputs=[args.input])
     engine = _engine(args)
     report = tools.reconstruct(engine, args.input, args.output, atoms=args.atoms,
                                drum_map=tools.resolve_drum_map(args.drum_map))
@@ -32,6 +37,7 @@ def run_reconstruct(args: argparse.Namespace) -> int:
 
 
 def run_denoise(args: argparse.Namespace) -> int:
+    check_output(args.output, inputs=[args.input])
     engine = _engine(args)
     report = tools.denoise(engine, args.input, args.output, amount=args.amount,
                            drum_map=tools.resolve_drum_map(args.drum_map))
@@ -39,6 +45,9 @@ def run_denoise(args: argparse.Namespace) -> int:
 
 
 def run_interpolate(args: argparse.Namespace) -> int:
+    check_output(args.output, inputs=[args.a, args.b])
+    if args.steps is not None:
+        limits.check_count(args.steps, "--steps", 2, limits.MAX_INTERPOLATE_STEPS)
     engine = _engine(args)
     report = tools.interpolate(engine, args.a, args.b, args.output, t=args.t, steps=args.steps,
                                drum_map=tools.resolve_drum_map(args.drum_map))
@@ -46,6 +55,7 @@ def run_interpolate(args: argparse.Namespace) -> int:
 
 
 def run_swap(args: argparse.Namespace) -> int:
+    check_output(args.output, inputs=[args.a, args.b])
     engine = _engine(args)
     report = tools.swap(engine, args.a, args.b, args.output, atoms=args.atoms,
                         drum_map=tools.resolve_drum_map(args.drum_map))
@@ -53,12 +63,15 @@ def run_swap(args: argparse.Namespace) -> int:
 
 
 def run_decompose(args: argparse.Namespace) -> int:
+    tools.check_decompose_folder(args.input, args.outdir)
     engine = _engine(args)
     report = tools.decompose(engine, args.input, args.outdir, drum_map=tools.resolve_drum_map(args.drum_map))
     return _print(report.to_dict())
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    check_output(args.output)
+    limits.check_bars(args.bars, "--bars")
     engine = _engine(args)
     report = tools.generate(engine, args.output, bars=args.bars, seed=args.seed, temperature=args.temperature,
                             bpm=args.bpm, drum_map=tools.resolve_drum_map(args.drum_map))
@@ -68,6 +81,8 @@ def run_generate(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from sidl.bridge.demo import run_demo as demo
 
+    limits.check_bars(args.bars, "--bars")
+    check_folder(args.out)
     result = demo(args.out, model=args.model, bars=args.bars, seed=args.seed)
     print(f"sidl demo — model {result.model!r} ({result.rule}) on a generated {args.bars}-bar groove\n")
     print("sparse code per bar (atom@column: activation):")
@@ -97,13 +112,24 @@ def run_replay(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    if args.what == "live":
-        from sidl.bridge.live.bench_live import run_live_bench
+    if args.out:
+        check_output(args.out, suffixes=None)
+    if args.what in ("live", "load", "soak"):
+        if args.what == "live":
+            from sidl.bridge.live.bench_live import run_live_bench
 
-        report = run_live_bench(bars=args.bars, model=args.model)
+            report = run_live_bench(bars=args.bars, model=args.model)
+        else:
+            from sidl.bridge.live.bench_load import run_load_bench
+
+            soak = args.what == "soak"
+            if (args.minutes if soak else args.seconds) <= 0:
+                raise ParameterError(f"--{'minutes' if soak else 'seconds'} must be positive")
+            report = run_load_bench(osc_rate=args.osc_rate, midi_rate=args.midi_rate, model=args.model,
+                                    seconds=args.minutes * 60 if soak else args.seconds, backend=args.backend,
+                                    idle=not soak)
         if args.out:
-            with open(args.out, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(report, indent=2) + "\n")
+            write_text(args.out, json.dumps(report, indent=2) + "\n")
         return _print(report)
     from sidl.bridge.bench import run_engine_bench
 
@@ -114,8 +140,7 @@ def run_bench(args: argparse.Namespace) -> int:
                               window_bars=args.window_bars, coders=(args.coder,) if args.coder else None)
     text = json.dumps(report, indent=2)
     if args.out:
-        with open(args.out, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+        write_text(args.out, text + "\n")
     if args.json:
         print(text)
     else:
@@ -142,13 +167,10 @@ def run_ports(args: argparse.Namespace) -> int:
         report[backend] = {"usable": False, "why": why} if why else {"usable": True, **ports.list_ports(backend)}
     if args.json:
         return _print(report)
-    for backend, info in report.items():
-        if not info["usable"]:
-            print(f"{backend}: unavailable ({info['why']})")
-            continue
-        print(f"{backend}:")
-        print("  inputs:  " + (", ".join(info["inputs"]) or "none"))
-        print("  outputs: " + (", ".join(info["outputs"]) or "none"))
+    from sidl.bridge.live.port_view import port_lines
+
+    for line in port_lines(report):  # what to play into and what to listen to, not rtmidi's view
+        print(line)
     return 0
 
 
@@ -163,17 +185,22 @@ def run_panic(args: argparse.Namespace) -> int:
         sock.sendto(build_message("/sidl/panic", []), (args.osc_host, args.osc_port))
     done["osc"] = f"/sidl/panic sent to udp://{args.osc_host}:{args.osc_port}"
     if args.port:
+        import time
+
         from sidl.bridge.live import ports
+        from sidl.bridge.live.ledger import PANIC_BURST, PANIC_PAUSE_S, flood_messages, send_paced
 
         backend = ports.choose_backend(args.backend)
         out = ports.open_output(backend, args.port, client="sidl-panic")
-        count = 0
-        for channel in range(16):  # every note of every channel: whatever sent them, they stop
-            for pitch in range(128):
-                out.handle.send_message([0x80 | channel, pitch, 0])
-                count += 1
-            out.handle.send_message([0xB0 | channel, 64, 0])
-            out.handle.send_message([0xB0 | channel, 123, 0])
-        out.handle.close_port()
-        done["midi"] = f"{count} note-offs, CC64=0 and CC123 on 16 channels of {out.name} ({backend})"
+        try:
+            # resets first (they silence at once where honoured), then every note of every channel, paced:
+            # in one burst a receiver's buffer dropped 1,901 of 2,080 messages
+            messages = flood_messages()
+            send_paced(lambda m: out.handle.send_message(m.to_bytes()), messages)
+            time.sleep(5 * PANIC_PAUSE_S)  # the backend sends from its own queue: let it drain before closing
+        finally:
+            out.close()
+        offs = sum(m.kind == "note_off" for m in messages)
+        done["midi"] = (f"CC64=0, CC123 and CC120, then {offs} note-offs, on 16 channels of {out.name} ({backend}), "
+                        f"{len(messages)} messages in bursts of {PANIC_BURST}")
     return _print(done)

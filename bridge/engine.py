@@ -28,6 +28,9 @@ from sidl.bridge.codecs import Codec, codec_from_spec
 from sidl.bridge.errors import CodecMismatchError, ModelError, ParameterError
 from sidl.bridge.geometry import CodeGeometry
 from sidl.bridge.model_info import ModelInfo
+from sidl.bridge.onnx_scan import check_self_contained
+from sidl.bridge.providers import PROVIDERS as PROVIDERS  # the --provider values, defined there
+from sidl.bridge.providers import check_bound, name_of, quiet_level, quiet_onnxruntime, requested
 from sidl.bridge.pursuit import Pursuer, pursuit_patches
 
 log = logging.getLogger(__name__)
@@ -37,10 +40,7 @@ ENCODER_FILE = "encoder.onnx"
 DECODER_FILE = "decoder.onnx"
 CHUNK_BARS = 16  # long grids are coded this many bars at a time (bounded memory; same code)
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # the bundled drum encoder is ~10 MB; anything far larger is not ours
-PROVIDERS = ("auto", "cpu", "cuda")
 CODERS = ("network", "pursuit")
-_CUDA = "CUDAExecutionProvider"
-_CPU = "CPUExecutionProvider"
 
 
 def bundled_names() -> list[str]:
@@ -93,22 +93,15 @@ def _session_options(threads: int) -> Any:
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy cores between windows
-    so.log_severity_level = 3
+    so.log_severity_level = quiet_level()  # provider failures are said once, by bridge.providers
     return so
 
 
 def _requested_providers(provider: str) -> list[str]:
     import onnxruntime as ort
 
-    if provider not in PROVIDERS:
-        raise ParameterError(f"provider must be one of {', '.join(PROVIDERS)}, got {provider!r}")
-    listed = ort.get_available_providers()
-    if provider == "cpu":
-        return [_CPU]
-    if provider == "cuda" and _CUDA not in listed:
-        raise ModelError(f"provider 'cuda' asked for, but this onnxruntime offers only {listed}; "
-                         "install sidl[gpu] (onnxruntime-gpu) on a machine with CUDA")
-    return [_CUDA, _CPU] if _CUDA in listed else [_CPU]
+    quiet_onnxruntime(ort)  # before any session: its CUDA failures would print red blocks
+    return requested(ort, provider)
 
 
 def _open_session(path: Path, provider: str, threads: int) -> Any:
@@ -116,14 +109,16 @@ def _open_session(path: Path, provider: str, threads: int) -> Any:
 
     providers = _requested_providers(provider)
     data = _read_model_bytes(path)
+    # Loaded from bytes, onnxruntime would resolve external-data paths against the current folder:
+    # any tensor pointing outside the file is refused here, wherever it points.
+    malformed = check_self_contained(data, str(path))
     try:
-        # From bytes: a graph that points at external-data side files cannot resolve them and fails.
         session = ort.InferenceSession(data, _session_options(threads), providers=providers)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/NoSuchFile types
         raise ModelError(f"{path}: onnxruntime cannot load it ({type(exc).__name__}: {str(exc)[:300]})") from None
-    bound = session.get_providers()
-    if provider == "cuda" and bound[0] != _CUDA:
-        raise ModelError(f"{path}: CUDA was asked for but onnxruntime bound {bound} (CUDA libraries missing?)")
+    if malformed is not None:  # onnxruntime read what the external-data scan could not: refuse anyway
+        raise ModelError(f"{path}: not a well-formed ONNX file ({malformed})")
+    check_bound(ort, provider, providers, session.get_providers(), str(path))  # cuda: an error; auto: one line
     return session
 
 
@@ -192,6 +187,11 @@ class Engine:
             engine.reconstruct(np.zeros((info.in_channels, info.steps_per_bar * info.window_bars), np.float32))
         log.info("loaded %s %s on %s (coder %s)", info.name, info.version, engine.providers[0], chosen)
         return engine
+
+    @property
+    def provider(self) -> str:
+        """What the model runs on: ``cuda`` or ``cpu`` (``--provider auto`` falls back to CPU)."""
+        return name_of(self.providers)
 
     def describe(self) -> dict[str, Any]:
         """What was loaded and where it runs (for logs, ``/status`` and benchmarks)."""
@@ -341,6 +341,8 @@ class Engine:
             grid = self._decode_sparse(arr)
         else:
             grid = self.decoder.run(["grid"], {"code": arr})[0]
+        if not np.isfinite(grid).all():  # a broken model must not play (or hide) garbage: the caller silences
+            raise ModelError(f"model {self.info.name!r}: the decoder returned NaN or infinite values")
         return grid[0] if single else grid
 
     def reconstruct(self, grid: np.ndarray, k: int | None = None) -> np.ndarray:

@@ -16,7 +16,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sidl import __version__
 from sidl.bridge.errors import SidlError
@@ -113,8 +113,17 @@ def _function(target: str) -> Callable[..., Any]:
     return function
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its usage errors in one line ("sidl run: error: argument --channel: ..."), exit 2:
+    the full usage of ``sidl run`` is a dozen lines that bury the one that matters. Sub-command parsers
+    are made of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} ({self.prog} --help lists the options)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="sidl",
         description="Shift-invariant sparse dictionaries of drum and piano patterns, for the stage and the studio.",
     )
@@ -152,6 +161,21 @@ def _missing_option_extra(command: Command, args: argparse.Namespace) -> str | N
     return None
 
 
+MIDI_COMMANDS = frozenset({"run", "ports", "panic"})  # they probe MIDI backends, JACK among them
+
+
+def _quiet_libjack() -> None:
+    """libjack writes its own lines to stderr ("Cannot connect to server socket", "jack server is not
+    running or cannot be started", ...) whenever a backend probe finds no JACK server, which reads as
+    a failure before anything went wrong: they go to the debug log instead (``sidl -vv`` shows them)."""
+    try:
+        from sidl.bridge.live.jack_watch import libjack
+
+        libjack()
+    except (OSError, ImportError) as exc:  # no libjack here (macOS, Windows): nothing to quiet
+        log.debug("libjack not routed: %s", exc)
+
+
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING - 10 * min(verbosity, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
@@ -170,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if missing is not None:
             print(missing, file=sys.stderr)
             return 2
+        if command.name in MIDI_COMMANDS:
+            _quiet_libjack()
         code: int = _function(command.handler)(args)
         return code
     except SidlError as exc:

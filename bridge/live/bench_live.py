@@ -99,7 +99,7 @@ def passthrough_latency(notes: int = 500) -> dict[str, float]:
 
 def filter_latency(model: str, notes: int = 500) -> dict[str, float]:
     """The same round trip through ``sidl run --mode filter`` (amount 0: every note passes)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sidl", "run", "--backend", "jack", "--mode", "filter",
+    proc = subprocess.Popen([sys.executable, "-m", "sidl", "run", "--json", "--backend", "jack", "--mode", "filter",
                              "--model", model, "--osc-port", str(_free_port())], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -127,7 +127,7 @@ def run_live_bench(*, bars: int = 16, bpm: float = 120.0, model: str = "drums") 
 def _measure(rtmidi: Any, *, bars: int, bpm: float, model: str) -> dict[str, Any]:
     osc_port = _free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "sidl", "run", "--backend", "jack", "--clock", "midi",
+    proc = subprocess.Popen([sys.executable, "-m", "sidl", "run", "--json", "--backend", "jack", "--clock", "midi",
                              "--model", model, "--osc-port", str(osc_port)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

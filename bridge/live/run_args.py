@@ -1,11 +1,101 @@
 """Command-line arguments of ``sidl run`` (argparse only: imported whenever ``sidl`` builds its parser,
-so that ``sidl run --help`` never loads the daemon; the handler is :func:`sidl.bridge.live.run.run_command`)."""
+so that ``sidl run --help`` never loads the daemon; the handler is :func:`sidl.bridge.live.run.run_command`).
+
+Values a typo can get wrong (a channel, an OSC port, host or allowlist, a feedback address) are checked
+here, by argparse ``type=`` functions, so a bad one is one line naming it and exit 2 before any model or
+port is opened; the OSC checks are the receiver's own (:mod:`sidl.bridge.live.osc_server`), imported
+only when such a flag is given.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.limits import CLOCKS, DEFAULT_BPM, DEFAULT_CLOCK, DEFAULT_MODE, MAX_BPM, MIN_BPM, MODES
+
+MIDI_CHANNELS = 16  # numbered 1..16 for people (as on instruments and in DAWs), 0..15 in MIDI bytes
+DRUM_CHANNEL = 10  # General MIDI's percussion channel, as people count
+
+
+def channel_index(number: object, what: str = "--channel") -> int:
+    """A MIDI channel as people count it (1..16) as the 0-based number MIDI bytes carry: the one
+    place the two numberings meet (flags and session files count from 1)."""
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MIDI_CHANNELS:
+        raise ParameterError(f"{what + ': ' if what else ''}MIDI channels are numbered 1..{MIDI_CHANNELS} "
+                             f"({DRUM_CHANNEL} is the drum channel), got {number!r}")
+    return number - 1
+
+
+def channel_number(index: int | None) -> int | None:
+    """The 0-based channel back as people count it (what a session file stores)."""
+    return None if index is None else index + 1
+
+
+def _argument(check: object) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(str(check))
+
+
+def midi_channel(text: str) -> int:
+    """``--channel N`` (1..16) → the 0-based channel the input decoder filters on."""
+    try:
+        number: object = int(text)
+    except ValueError:
+        number = text
+    try:
+        return channel_index(number, "")
+    except ParameterError as exc:
+        raise _argument(exc) from None
+
+
+def osc_port(text: str) -> int:
+    from sidl.bridge.live.osc_server import check_port
+
+    try:
+        number: object = int(text)
+    except ValueError:
+        number = text
+    try:
+        return check_port(number, "OSC port")
+    except ParameterError as exc:
+        raise _argument(exc) from None
+
+
+def osc_host(text: str) -> str:
+    """An address or a name this machine resolves (kept as given: the receiver resolves it again)."""
+    from sidl.bridge.live.osc_server import resolve_host
+
+    try:
+        resolve_host(text, "OSC host")
+    except ParameterError as exc:
+        raise _argument(exc) from None
+    return text.strip()
+
+
+def osc_allow(text: str) -> str:
+    """A comma list of sender hosts, each an address or a name this machine resolves."""
+    from sidl.bridge.live.osc_server import resolve_host
+
+    hosts = [h.strip() for h in text.split(",")]
+    if not all(hosts):
+        raise argparse.ArgumentTypeError(f"a comma list of sender hosts (e.g. 192.168.1.20,192.168.1.21), got {text!r}")
+    try:
+        for host in hosts:
+            resolve_host(host, "allowed OSC host")
+    except ParameterError as exc:
+        raise _argument(exc) from None
+    return ",".join(hosts)
+
+
+def feedback_target(text: str) -> str:
+    """``HOST:PORT`` (or ``PORT``, on this machine) to send per-bar feedback to."""
+    from sidl.bridge.live.osc_server import parse_target
+
+    try:
+        parse_target(text, "feedback address")
+    except ParameterError as exc:
+        raise _argument(exc) from None
+    return text.strip()
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,10 +111,14 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
     """--channel, --drum-map-in/out, --provider: shared with ``sidl replay``."""
-    p.add_argument("--channel", type=int, help="listen to this MIDI channel only (0-15)")
+    p.add_argument("--channel", type=midi_channel, metavar="1-16",
+                   help=f"listen to this MIDI channel only, numbered 1..{MIDI_CHANNELS} as on instruments and in DAWs "
+                        f"({DRUM_CHANNEL} is the General MIDI drum channel; default: every channel)")
     p.add_argument("--drum-map-in", help="input drum map: gm, ableton or a .json map")
     p.add_argument("--drum-map-out", help="output drum map: gm (default), ableton or a .json map")
-    p.add_argument("--provider", default="auto", choices=["auto", "cpu", "cuda"], help="onnxruntime provider")
+    p.add_argument("--provider", default="auto", choices=["auto", "cpu", "cuda"],
+                   help="where the model runs: auto (CUDA where usable, else CPU with one line saying why; the "
+                        "default), cpu, or cuda (an error where CUDA cannot run)")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -38,13 +132,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--in", dest="input", help="connect to this input port (name or substring) instead of a virtual 'sidl in'")
     p.add_argument("--out", help="connect to this output port instead of a virtual 'sidl out'")
     add_input_arguments(p)
-    p.add_argument("--osc-host", default="127.0.0.1", help="OSC listen address (default 127.0.0.1)")
-    p.add_argument("--osc-port", type=int, default=9000, help="OSC listen port (default 9000)")
-    p.add_argument("--osc-allow", help="comma list of sender hosts allowed when listening beyond loopback")
-    p.add_argument("--feedback", help="send per-bar feedback to HOST:PORT (clients can also /sidl/register)")
+    p.add_argument("--osc-host", type=osc_host, default="127.0.0.1", help="OSC listen address (default 127.0.0.1)")
+    p.add_argument("--osc-port", type=osc_port, default=9000, help="OSC listen port, 0..65535 (default 9000)")
+    p.add_argument("--osc-allow", type=osc_allow,
+                   help="comma list of sender hosts allowed when listening beyond loopback")
+    p.add_argument("--feedback", type=feedback_target, metavar="HOST:PORT",
+                   help="send per-bar feedback to HOST:PORT (clients can also /sidl/register)")
     p.add_argument("--demo", nargs="?", const="demo_out", metavar="FOLDER",
                    help="play a generated groove into the bridge (no DAW needed) and write demo-in.mid / "
                         "demo-out.mid to FOLDER (default demo_out)")
+    p.add_argument("--idle-demo", nargs="?", const="demo_out", metavar="FOLDER",
+                   help="as --demo, but the groove stops as soon as anything else plays into the bridge's input "
+                        "(what `make run` starts with)")
+    p.add_argument("--json", action="store_true",
+                   help="machine-readable output: one 'sidl: KIND {json}' line per event (ready, port, backend, demo, "
+                        "stopped) and no status line")
+    p.add_argument("--quiet", action="store_true", help="no status line per bar")
     p.add_argument("--session", help="TOML session file: ports, model, mode, maps, OSC settings and scenes (flags win)")
     p.add_argument("--save-session", help="write the session (settings and stored scenes) to this TOML file at exit")
     p.add_argument("--jack-dummy", action="store_true",

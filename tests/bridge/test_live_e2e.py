@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 def _start_bridge(*flags: str) -> subprocess.Popen[str]:
     """``sidl run --backend jack`` with ``flags`` as its own process, as a performer starts it."""
-    return subprocess.Popen([sys.executable, "-m", "sidl", "run", "--backend", "jack", *flags],
+    return subprocess.Popen([sys.executable, "-m", "sidl", "run", "--backend", "jack", "--json", *flags],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
