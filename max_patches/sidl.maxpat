@@ -327,51 +327,56 @@
 			{
 				"box": {
 					"id": "obj-15",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"maxclass": "umenu",
+					"numinlets": 1,
+					"numoutlets": 3,
 					"outlettype": [
+						"int",
+						"",
 						""
 					],
 					"patching_rect": [
-						20.0,
-						195.0,
-						117.0,
+						80.0,
+						160.0,
+						110.0,
 						22.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
 						80.0,
 						35.0,
-						117.0,
+						110.0,
 						22.0
 					],
-					"text": "/sidl/mode loop"
+					"items": [
+						"loop",
+						",",
+						"filter",
+						",",
+						"generate"
+					],
+					"parameter_enable": 0
 				}
 			},
 			{
 				"box": {
 					"id": "obj-16",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"maxclass": "newobj",
+					"numinlets": 4,
+					"numoutlets": 4,
 					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
 						""
 					],
 					"patching_rect": [
-						141.0,
-						195.0,
-						131.0,
+						200.0,
+						160.0,
+						75.0,
 						22.0
 					],
-					"presentation": 1,
-					"presentation_rect": [
-						201.0,
-						35.0,
-						131.0,
-						22.0
-					],
-					"text": "/sidl/mode filter"
+					"text": "sel 0 1 2"
 				}
 			},
 			{
@@ -384,15 +389,44 @@
 						""
 					],
 					"patching_rect": [
-						276.0,
+						200.0,
 						195.0,
-						145.0,
+						117.0,
 						22.0
 					],
-					"presentation": 1,
-					"presentation_rect": [
-						336.0,
-						35.0,
+					"text": "/sidl/mode loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-18",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						321.0,
+						195.0,
+						131.0,
+						22.0
+					],
+					"text": "/sidl/mode filter"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-19",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						456.0,
+						195.0,
 						145.0,
 						22.0
 					],
@@ -401,7 +435,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-20",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -423,7 +457,65 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-21",
+					"maxclass": "umenu",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"",
+						""
+					],
+					"patching_rect": [
+						80.0,
+						230.0,
+						110.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						80.0,
+						62.0,
+						110.0,
+						22.0
+					],
+					"items": [
+						"internal",
+						",",
+						"midi",
+						",",
+						"link",
+						",",
+						"host"
+					],
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-22",
+					"maxclass": "newobj",
+					"numinlets": 5,
+					"numoutlets": 5,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						200.0,
+						230.0,
+						89.0,
+						22.0
+					],
+					"text": "sel 0 1 2 3"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-23",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -431,15 +523,8 @@
 						""
 					],
 					"patching_rect": [
-						20.0,
+						200.0,
 						265.0,
-						152.0,
-						22.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						80.0,
-						62.0,
 						152.0,
 						22.0
 					],
@@ -448,7 +533,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-24",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -456,15 +541,8 @@
 						""
 					],
 					"patching_rect": [
-						176.0,
+						356.0,
 						265.0,
-						124.0,
-						22.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						236.0,
-						62.0,
 						124.0,
 						22.0
 					],
@@ -473,7 +551,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-25",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -481,15 +559,8 @@
 						""
 					],
 					"patching_rect": [
-						304.0,
+						484.0,
 						265.0,
-						124.0,
-						22.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						364.0,
-						62.0,
 						124.0,
 						22.0
 					],
@@ -498,7 +569,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-26",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -506,15 +577,8 @@
 						""
 					],
 					"patching_rect": [
-						432.0,
+						612.0,
 						265.0,
-						124.0,
-						22.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						492.0,
-						62.0,
 						124.0,
 						22.0
 					],
@@ -523,7 +587,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-27",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -545,7 +609,59 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-28",
+					"maxclass": "umenu",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"",
+						""
+					],
+					"patching_rect": [
+						80.0,
+						300.0,
+						110.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						80.0,
+						89.0,
+						110.0,
+						22.0
+					],
+					"items": [
+						"drums",
+						",",
+						"piano"
+					],
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-29",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						200.0,
+						300.0,
+						61.0,
+						22.0
+					],
+					"text": "sel 0 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-30",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -553,15 +669,8 @@
 						""
 					],
 					"patching_rect": [
-						20.0,
+						200.0,
 						335.0,
-						131.0,
-						22.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						80.0,
-						89.0,
 						131.0,
 						22.0
 					],
@@ -570,7 +679,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-31",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -578,15 +687,8 @@
 						""
 					],
 					"patching_rect": [
-						155.0,
 						335.0,
-						131.0,
-						22.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						215.0,
-						89.0,
+						335.0,
 						131.0,
 						22.0
 					],
@@ -595,7 +697,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-32",
 					"maxclass": "textedit",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -606,14 +708,14 @@
 						""
 					],
 					"patching_rect": [
-						400.0,
-						335.0,
+						700.0,
+						300.0,
 						220.0,
 						22.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
-						355.0,
+						200.0,
 						89.0,
 						220.0,
 						22.0
@@ -626,29 +728,29 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-33",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						630.0,
-						335.0,
+						930.0,
+						300.0,
 						160.0,
 						20.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
-						580.0,
+						425.0,
 						91.0,
-						140.0,
+						150.0,
 						20.0
 					],
-					"text": "(type a path, Return)"
+					"text": "(name or path, Return)"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -657,8 +759,8 @@
 						""
 					],
 					"patching_rect": [
-						400.0,
-						370.0,
+						700.0,
+						335.0,
 						82.0,
 						22.0
 					],
@@ -667,7 +769,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -675,8 +777,8 @@
 						""
 					],
 					"patching_rect": [
-						400.0,
-						405.0,
+						700.0,
+						370.0,
 						68.0,
 						22.0
 					],
@@ -685,7 +787,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -693,8 +795,8 @@
 						""
 					],
 					"patching_rect": [
-						400.0,
-						440.0,
+						700.0,
+						405.0,
 						145.0,
 						22.0
 					],
@@ -703,7 +805,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-37",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -725,7 +827,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-38",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -754,7 +856,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-39",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -772,7 +874,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-40",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -794,7 +896,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-41",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -823,7 +925,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-42",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -841,7 +943,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-43",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -863,7 +965,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-44",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -892,7 +994,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-45",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -910,7 +1012,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-46",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -932,7 +1034,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-47",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -961,7 +1063,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-48",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -979,7 +1081,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-49",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1001,7 +1103,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-50",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1029,7 +1131,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-51",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1047,7 +1149,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-52",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1072,7 +1174,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-53",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1097,7 +1199,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-54",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1119,7 +1221,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-55",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1148,7 +1250,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-56",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1166,7 +1268,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-57",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1188,7 +1290,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-58",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1216,7 +1318,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-59",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1240,7 +1342,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-60",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1262,7 +1364,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-61",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1286,7 +1388,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-62",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1308,7 +1410,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-63",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1332,7 +1434,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-64",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1354,7 +1456,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1372,7 +1474,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-66",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1390,7 +1492,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-67",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1408,7 +1510,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-68",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1426,7 +1528,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1444,7 +1546,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-70",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1462,7 +1564,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-71",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1479,127 +1581,7 @@
 						260.0,
 						20.0
 					],
-					"text": "atom mute: cell = atom row*32 + column"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-66",
-					"maxclass": "matrixctrl",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"list",
-						"list"
-					],
-					"patching_rect": [
-						20.0,
-						755.0,
-						256.0,
-						256.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						10.0,
-						240.0,
-						256.0,
-						256.0
-					],
-					"rows": 32,
-					"columns": 32,
-					"parameter_enable": 0
-				}
-			},
-			{
-				"box": {
-					"id": "obj-67",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 3,
-					"outlettype": [
-						"int",
-						"int",
-						"int"
-					],
-					"patching_rect": [
-						20.0,
-						1026.0,
-						96.0,
-						22.0
-					],
-					"text": "unpack i i i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-68",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						70.0,
-						1061.0,
-						40.0,
-						22.0
-					],
-					"text": "* 32"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-69",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						20.0,
-						1096.0,
-						40.0,
-						22.0
-					],
-					"text": "+"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-70",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20.0,
-						1131.0,
-						68.0,
-						22.0
-					],
-					"text": "pack i i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-71",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20.0,
-						1166.0,
-						173.0,
-						22.0
-					],
-					"text": "prepend /sidl/atom/mute"
+					"text": "atom mute: page \u00d7 256 + row \u00d7 16 + column"
 				}
 			},
 			{
@@ -1609,7 +1591,7 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						340.0,
+						420.0,
 						730.0,
 						300.0,
 						20.0
@@ -1621,73 +1603,76 @@
 						260.0,
 						20.0
 					],
-					"text": "atom solo: cell = atom row*32 + column"
+					"text": "atom solo: page \u00d7 256 + row \u00d7 16 + column"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-73",
-					"maxclass": "matrixctrl",
+					"maxclass": "comment",
 					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"list",
-						"list"
-					],
+					"numoutlets": 0,
 					"patching_rect": [
-						340.0,
-						755.0,
-						256.0,
-						256.0
+						820.0,
+						730.0,
+						160.0,
+						20.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
-						280.0,
-						240.0,
-						256.0,
-						256.0
+						550.0,
+						440.0,
+						120.0,
+						20.0
 					],
-					"rows": 32,
-					"columns": 32,
-					"parameter_enable": 0
+					"text": "grid page (0..15)"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-74",
-					"maxclass": "newobj",
+					"maxclass": "number",
 					"numinlets": 1,
-					"numoutlets": 3,
+					"numoutlets": 2,
 					"outlettype": [
-						"int",
-						"int",
-						"int"
+						"",
+						"bang"
 					],
 					"patching_rect": [
-						340.0,
-						1026.0,
-						96.0,
+						820.0,
+						755.0,
+						50.0,
 						22.0
 					],
-					"text": "unpack i i i"
+					"presentation": 1,
+					"presentation_rect": [
+						675.0,
+						440.0,
+						50.0,
+						22.0
+					],
+					"minimum": 0,
+					"maximum": 15,
+					"parameter_enable": 0
 				}
 			},
 			{
 				"box": {
 					"id": "obj-75",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"bang",
 						"int"
 					],
 					"patching_rect": [
-						390.0,
-						1061.0,
-						40.0,
+						820.0,
+						790.0,
+						47.0,
 						22.0
 					],
-					"text": "* 32"
+					"text": "t b i"
 				}
 			},
 			{
@@ -1700,8 +1685,110 @@
 						"int"
 					],
 					"patching_rect": [
-						340.0,
-						1096.0,
+						880.0,
+						825.0,
+						47.0,
+						22.0
+					],
+					"text": "* 256"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-77",
+					"maxclass": "matrixctrl",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"list",
+						"list"
+					],
+					"patching_rect": [
+						20.0,
+						815.0,
+						240.0,
+						240.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						10.0,
+						240.0,
+						240.0,
+						240.0
+					],
+					"rows": 16,
+					"columns": 16,
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-78",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1070.0,
+						68.0,
+						22.0
+					],
+					"text": "gate 1 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-79",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1105.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-80",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						80.0,
+						1140.0,
+						40.0,
+						22.0
+					],
+					"text": "* 16"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-81",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1175.0,
 						40.0,
 						22.0
 					],
@@ -1710,7 +1797,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-82",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1210.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1718,8 +1823,8 @@
 						""
 					],
 					"patching_rect": [
-						340.0,
-						1131.0,
+						20.0,
+						1245.0,
 						68.0,
 						22.0
 					],
@@ -1728,7 +1833,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1736,8 +1841,387 @@
 						""
 					],
 					"patching_rect": [
-						340.0,
-						1166.0,
+						20.0,
+						1280.0,
+						173.0,
+						22.0
+					],
+					"text": "prepend /sidl/atom/mute"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-85",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1330.0,
+						166.0,
+						22.0
+					],
+					"text": "zl reg @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-86",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						200.0,
+						1330.0,
+						75.0,
+						22.0
+					],
+					"text": "t b b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-87",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						330.0,
+						1365.0,
+						40.0,
+						22.0
+					],
+					"text": "0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-88",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						270.0,
+						1365.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-89",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						220.0,
+						1365.0,
+						40.0,
+						22.0
+					],
+					"text": "1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-90",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1365.0,
+						187.0,
+						22.0
+					],
+					"text": "zl iter 1 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-91",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1400.0,
+						40.0,
+						22.0
+					],
+					"text": "-"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-92",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1435.0,
+						89.0,
+						22.0
+					],
+					"text": "split 0 255"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-93",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1470.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-94",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1505.0,
+						40.0,
+						22.0
+					],
+					"text": "% 16"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-95",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					],
+					"patching_rect": [
+						80.0,
+						1505.0,
+						40.0,
+						22.0
+					],
+					"text": "/ 16"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-96",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1540.0,
+						82.0,
+						22.0
+					],
+					"text": "pack i i 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-97",
+					"maxclass": "matrixctrl",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"list",
+						"list"
+					],
+					"patching_rect": [
+						420.0,
+						815.0,
+						240.0,
+						240.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						280.0,
+						240.0,
+						240.0,
+						240.0
+					],
+					"rows": 16,
+					"columns": 16,
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-98",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1070.0,
+						68.0,
+						22.0
+					],
+					"text": "gate 1 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-99",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1105.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-100",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						480.0,
+						1140.0,
+						40.0,
+						22.0
+					],
+					"text": "* 16"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-101",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1175.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-102",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1210.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-103",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1245.0,
+						68.0,
+						22.0
+					],
+					"text": "pack i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-104",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1280.0,
 						173.0,
 						22.0
 					],
@@ -1746,12 +2230,235 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-105",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1330.0,
+						166.0,
+						22.0
+					],
+					"text": "zl reg @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-106",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						600.0,
+						1330.0,
+						75.0,
+						22.0
+					],
+					"text": "t b b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-107",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						730.0,
+						1365.0,
+						40.0,
+						22.0
+					],
+					"text": "0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-108",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						670.0,
+						1365.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-109",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						620.0,
+						1365.0,
+						40.0,
+						22.0
+					],
+					"text": "1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-110",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1365.0,
+						187.0,
+						22.0
+					],
+					"text": "zl iter 1 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-111",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1400.0,
+						40.0,
+						22.0
+					],
+					"text": "-"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-112",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1435.0,
+						89.0,
+						22.0
+					],
+					"text": "split 0 255"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-113",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1470.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-114",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1505.0,
+						40.0,
+						22.0
+					],
+					"text": "% 16"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-115",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					],
+					"patching_rect": [
+						480.0,
+						1505.0,
+						40.0,
+						22.0
+					],
+					"text": "/ 16"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-116",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1540.0,
+						82.0,
+						22.0
+					],
+					"text": "pack i i 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-117",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						660.0,
+						1000.0,
 						730.0,
 						200.0,
 						20.0
@@ -1768,7 +2475,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-118",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1777,7 +2484,7 @@
 						"bang"
 					],
 					"patching_rect": [
-						660.0,
+						1000.0,
 						755.0,
 						60.0,
 						22.0
@@ -1796,7 +2503,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-119",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1805,7 +2512,7 @@
 						"bang"
 					],
 					"patching_rect": [
-						730.0,
+						1070.0,
 						755.0,
 						60.0,
 						22.0
@@ -1825,7 +2532,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-120",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1834,7 +2541,7 @@
 						"float"
 					],
 					"patching_rect": [
-						740.0,
+						1080.0,
 						790.0,
 						47.0,
 						22.0
@@ -1844,7 +2551,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-121",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1852,7 +2559,7 @@
 						""
 					],
 					"patching_rect": [
-						660.0,
+						1000.0,
 						825.0,
 						68.0,
 						22.0
@@ -1862,7 +2569,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-122",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1870,7 +2577,7 @@
 						""
 					],
 					"patching_rect": [
-						660.0,
+						1000.0,
 						860.0,
 						173.0,
 						22.0
@@ -1880,36 +2587,36 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-123",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20.0,
-						1200.0,
-						420.0,
+						1640.0,
+						520.0,
 						20.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
 						10.0,
 						505.0,
-						420.0,
+						520.0,
 						20.0
 					],
-					"text": "per-bar atom activity (size follows the model: 1024 drums, 256 piano)"
+					"text": "the 16 most active atoms of the last bar, most active first; bars: their activity"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-124",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20.0,
-						1230.0,
-						420.0,
+						1670.0,
+						120.0,
 						20.0
 					],
 					"presentation": 1,
@@ -1919,12 +2626,78 @@
 						230.0,
 						20.0
 					],
-					"text": "bar / step            process us / late     tempo / source"
+					"text": "from the bridge"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-125",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						150.0,
+						1670.0,
+						100.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						700.0,
+						302.0,
+						85.0,
+						20.0
+					],
+					"text": "bar / step"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-126",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						260.0,
+						1670.0,
+						100.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						700.0,
+						332.0,
+						85.0,
+						20.0
+					],
+					"text": "\u00b5s / late"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-127",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						370.0,
+						1670.0,
+						100.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						700.0,
+						362.0,
+						85.0,
+						20.0
+					],
+					"text": "bpm / clock"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-128",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1933,7 +2706,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1260.0,
+						1700.0,
 						117.0,
 						22.0
 					],
@@ -1942,7 +2715,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-129",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 7,
@@ -1957,7 +2730,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1295.0,
+						1735.0,
 						586.0,
 						22.0
 					],
@@ -1966,7 +2739,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-130",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1976,7 +2749,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1340.0,
+						1780.0,
 						82.0,
 						22.0
 					],
@@ -1985,7 +2758,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-131",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1995,7 +2768,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1375.0,
+						1815.0,
 						60.0,
 						22.0
 					],
@@ -2011,7 +2784,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-132",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2021,7 +2794,7 @@
 					],
 					"patching_rect": [
 						85.0,
-						1375.0,
+						1815.0,
 						50.0,
 						22.0
 					],
@@ -2037,26 +2810,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						150.0,
-						1340.0,
-						47.0,
-						22.0
-					],
-					"text": "t l l"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-93",
+					"id": "obj-133",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2065,17 +2819,55 @@
 						""
 					],
 					"patching_rect": [
-						220.0,
-						1375.0,
-						54.0,
+						20.0,
+						1880.0,
+						194.0,
 						22.0
 					],
-					"text": "zl len"
+					"text": "zl sort -1 @zlmaxsize 4096"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-134",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						240.0,
+						1915.0,
+						201.0,
+						22.0
+					],
+					"text": "zl slice 16 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-135",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1915.0,
+						201.0,
+						22.0
+					],
+					"text": "zl slice 16 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-136",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2083,17 +2875,42 @@
 						""
 					],
 					"patching_rect": [
-						220.0,
-						1410.0,
-						96.0,
+						240.0,
+						1950.0,
+						89.0,
 						22.0
 					],
-					"text": "prepend size"
+					"text": "prepend set"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-137",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240.0,
+						1985.0,
+						200.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						10.0,
+						525.0,
+						770.0,
+						22.0
+					],
+					"text": ""
+				}
+			},
+			{
+				"box": {
+					"id": "obj-138",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2102,31 +2919,30 @@
 						""
 					],
 					"patching_rect": [
-						150.0,
-						1445.0,
-						300.0,
-						60.0
+						20.0,
+						1985.0,
+						140.0,
+						40.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
 						10.0,
-						525.0,
+						550.0,
 						770.0,
-						100.0
+						80.0
 					],
-					"size": 1024,
+					"size": 16,
 					"setminmax": [
 						0.0,
 						1.0
 					],
 					"setstyle": 1,
-					"ignoreclick": 1,
-					"contdata": 1
+					"ignoreclick": 1
 				}
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-139",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2136,7 +2952,7 @@
 					],
 					"patching_rect": [
 						470.0,
-						1340.0,
+						1780.0,
 						82.0,
 						22.0
 					],
@@ -2145,7 +2961,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-140",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2155,7 +2971,7 @@
 					],
 					"patching_rect": [
 						470.0,
-						1375.0,
+						1815.0,
 						70.0,
 						22.0
 					],
@@ -2172,7 +2988,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-141",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2182,7 +2998,7 @@
 					],
 					"patching_rect": [
 						545.0,
-						1375.0,
+						1815.0,
 						60.0,
 						22.0
 					],
@@ -2198,7 +3014,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-142",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2208,7 +3024,7 @@
 					],
 					"patching_rect": [
 						620.0,
-						1340.0,
+						1780.0,
 						82.0,
 						22.0
 					],
@@ -2217,7 +3033,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-143",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2227,7 +3043,7 @@
 					],
 					"patching_rect": [
 						620.0,
-						1375.0,
+						1815.0,
 						70.0,
 						22.0
 					],
@@ -2244,7 +3060,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-144",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2253,7 +3069,7 @@
 					],
 					"patching_rect": [
 						700.0,
-						1375.0,
+						1815.0,
 						89.0,
 						22.0
 					],
@@ -2262,7 +3078,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-145",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2271,7 +3087,7 @@
 					],
 					"patching_rect": [
 						700.0,
-						1410.0,
+						1850.0,
 						70.0,
 						22.0
 					],
@@ -2287,7 +3103,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-146",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2295,8 +3111,8 @@
 						""
 					],
 					"patching_rect": [
-						470.0,
-						1445.0,
+						620.0,
+						1950.0,
 						89.0,
 						22.0
 					],
@@ -2305,7 +3121,130 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-147",
+					"maxclass": "newobj",
+					"numinlets": 5,
+					"numoutlets": 5,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						720.0,
+						1950.0,
+						201.0,
+						22.0
+					],
+					"text": "sel internal midi link host"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-148",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						720.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-149",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						770.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-150",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						820.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-151",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						870.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 3"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-152",
+					"maxclass": "panel",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						470.0,
+						2100.0,
+						20.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						550.0,
+						392.0,
+						18.0,
+						18.0
+					],
+					"bgfillcolor": [
+						0.2,
+						0.2,
+						0.2,
+						1.0
+					],
+					"mode": 0,
+					"rounded": 10
+				}
+			},
+			{
+				"box": {
+					"id": "obj-153",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2314,33 +3253,543 @@
 					],
 					"patching_rect": [
 						470.0,
-						1480.0,
-						300.0,
+						2065.0,
+						201.0,
 						22.0
 					],
-					"presentation": 1,
-					"presentation_rect": [
-						550.0,
-						390.0,
-						230.0,
-						22.0
-					],
-					"text": ""
+					"text": "bgfillcolor 1. 0.23 0.19 1."
 				}
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-154",
 					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						470.0,
+						2030.0,
+						47.0,
+						22.0
+					],
+					"text": "t b a"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-155",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						700.0,
+						2065.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-156",
+					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						780.0,
-						1340.0,
+						700.0,
+						2100.0,
+						205.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						575.0,
+						390.0,
+						205.0,
+						40.0
+					],
+					"text": "no errors"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-157",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2120.0,
+						68.0,
+						22.0
+					],
+					"text": "tosymbol"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-158",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"dictionary"
+					],
+					"patching_rect": [
+						20.0,
+						2155.0,
 						124.0,
 						22.0
 					],
-					"text": "print sidl-state"
+					"text": "dict.deserialize"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-159",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						20.0,
+						2190.0,
+						61.0,
+						22.0
+					],
+					"text": "t b a b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-160",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 12,
+					"outlettype": [
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2225.0,
+						705.0,
+						22.0
+					],
+					"text": "dict.unpack requested_mode: clock: denoise: morph: feel: temperature: bpm: seed: model: mute: solo:"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-161",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						2190.0,
+						61.0,
+						22.0
+					],
+					"text": "zlclear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-162",
+					"maxclass": "newobj",
+					"numinlets": 4,
+					"numoutlets": 4,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2270.0,
+						180.0,
+						22.0
+					],
+					"text": "sel loop filter generate"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-163",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-164",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						70.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-165",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						120.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-166",
+					"maxclass": "newobj",
+					"numinlets": 5,
+					"numoutlets": 5,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						250.0,
+						2270.0,
+						201.0,
+						22.0
+					],
+					"text": "sel internal midi link host"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-167",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						250.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-168",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						300.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-169",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						350.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-170",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						400.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 3"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-171",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						480.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-172",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						710.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-173",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						940.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-174",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1170.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-175",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1400.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-176",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1630.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-177",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1860.0,
+						2270.0,
+						138.0,
+						22.0
+					],
+					"text": "dict.unpack model:"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-178",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1860.0,
+						2305.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-179",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						1960.0,
+						2340.0,
+						117.0,
+						22.0
+					],
+					"text": "sel drums piano"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-180",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1960.0,
+						2375.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-181",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2010.0,
+						2375.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
 				}
 			}
 		],
@@ -2420,7 +3869,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-16",
 						0
 					],
 					"source": [
@@ -2432,7 +3881,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-17",
 						0
 					],
 					"source": [
@@ -2456,6 +3905,42 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-18",
+						0
+					],
+					"source": [
+						"obj-16",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-18",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-19",
+						0
+					],
+					"source": [
+						"obj-16",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-10",
 						0
 					],
@@ -2468,19 +3953,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
-						0
-					],
-					"source": [
-						"obj-20",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-10",
+						"obj-22",
 						0
 					],
 					"source": [
@@ -2492,12 +3965,36 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-23",
 						0
 					],
 					"source": [
 						"obj-22",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-23",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-24",
+						0
+					],
+					"source": [
+						"obj-22",
+						1
 					]
 				}
 			},
@@ -2516,6 +4013,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-25",
+						0
+					],
+					"source": [
+						"obj-22",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-10",
 						0
 					],
@@ -2528,7 +4037,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-28",
+						"obj-26",
+						0
+					],
+					"source": [
+						"obj-22",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-10",
 						0
 					],
 					"source": [
@@ -2552,18 +4073,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-29",
-						0
-					],
-					"source": [
-						"obj-28",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-30",
 						0
 					],
@@ -2588,7 +4097,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-33",
+						"obj-31",
+						0
+					],
+					"source": [
+						"obj-29",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-31",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-34",
 						0
 					],
 					"source": [
@@ -2600,12 +4133,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-35",
 						0
 					],
 					"source": [
-						"obj-33",
+						"obj-34",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-35",
+						0
+					],
+					"source": [
+						"obj-34",
+						1
 					]
 				}
 			},
@@ -2708,19 +4253,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
-						0
-					],
-					"source": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-10",
+						"obj-48",
 						0
 					],
 					"source": [
@@ -2732,11 +4265,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-50",
+						"obj-10",
 						0
 					],
 					"source": [
-						"obj-49",
+						"obj-48",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-51",
+						0
+					],
+					"source": [
+						"obj-50",
 						0
 					]
 				}
@@ -2748,7 +4293,7 @@
 						0
 					],
 					"source": [
-						"obj-50",
+						"obj-51",
 						0
 					]
 				}
@@ -2756,8 +4301,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-59",
-						1
+						"obj-10",
+						0
 					],
 					"source": [
 						"obj-52",
@@ -2768,7 +4313,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-59",
+						"obj-10",
 						0
 					],
 					"source": [
@@ -2780,43 +4325,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-60",
-						0
-					],
-					"source": [
-						"obj-59",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-10",
-						0
-					],
-					"source": [
-						"obj-60",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-61",
-						1
-					],
-					"source": [
-						"obj-52",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-61",
+						"obj-56",
 						0
 					],
 					"source": [
@@ -2828,23 +4337,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-62",
-						0
-					],
-					"source": [
-						"obj-61",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-10",
 						0
 					],
 					"source": [
-						"obj-62",
+						"obj-56",
 						0
 					]
 				}
@@ -2852,11 +4349,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-63",
+						"obj-65",
 						1
 					],
 					"source": [
-						"obj-52",
+						"obj-58",
 						0
 					]
 				}
@@ -2864,11 +4361,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-63",
+						"obj-65",
 						0
 					],
 					"source": [
-						"obj-57",
+						"obj-59",
 						0
 					]
 				}
@@ -2876,11 +4373,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-64",
+						"obj-66",
 						0
 					],
 					"source": [
-						"obj-63",
+						"obj-65",
 						0
 					]
 				}
@@ -2889,18 +4386,6 @@
 				"patchline": {
 					"destination": [
 						"obj-10",
-						0
-					],
-					"source": [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-67",
 						0
 					],
 					"source": [
@@ -2912,12 +4397,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-70",
+						"obj-67",
 						1
 					],
 					"source": [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-67",
-						2
+						0
+					],
+					"source": [
+						"obj-61",
+						0
 					]
 				}
 			},
@@ -2929,54 +4426,6 @@
 					],
 					"source": [
 						"obj-67",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-69",
-						1
-					],
-					"source": [
-						"obj-68",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-69",
-						0
-					],
-					"source": [
-						"obj-67",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-70",
-						0
-					],
-					"source": [
-						"obj-69",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-71",
-						0
-					],
-					"source": [
-						"obj-70",
 						0
 					]
 				}
@@ -2988,7 +4437,7 @@
 						0
 					],
 					"source": [
-						"obj-71",
+						"obj-68",
 						0
 					]
 				}
@@ -2996,24 +4445,48 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-74",
-						0
-					],
-					"source": [
-						"obj-73",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-77",
+						"obj-69",
 						1
 					],
 					"source": [
-						"obj-74",
-						2
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-69",
+						0
+					],
+					"source": [
+						"obj-63",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-70",
+						0
+					],
+					"source": [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-70",
+						0
 					]
 				}
 			},
@@ -3025,7 +4498,7 @@
 					],
 					"source": [
 						"obj-74",
-						1
+						0
 					]
 				}
 			},
@@ -3033,34 +4506,22 @@
 				"patchline": {
 					"destination": [
 						"obj-76",
-						1
+						0
 					],
 					"source": [
 						"obj-75",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-76",
+						"obj-13",
 						0
 					],
 					"source": [
-						"obj-74",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-77",
-						0
-					],
-					"source": [
-						"obj-76",
+						"obj-75",
 						0
 					]
 				}
@@ -3069,7 +4530,7 @@
 				"patchline": {
 					"destination": [
 						"obj-78",
-						0
+						1
 					],
 					"source": [
 						"obj-77",
@@ -3080,7 +4541,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-79",
 						0
 					],
 					"source": [
@@ -3093,10 +4554,58 @@
 				"patchline": {
 					"destination": [
 						"obj-83",
+						1
+					],
+					"source": [
+						"obj-79",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
 						0
 					],
 					"source": [
+						"obj-79",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-81",
+						1
+					],
+					"source": [
 						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-81",
+						0
+					],
+					"source": [
+						"obj-79",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-82",
+						1
+					],
+					"source": [
+						"obj-76",
 						0
 					]
 				}
@@ -3117,18 +4626,6 @@
 				"patchline": {
 					"destination": [
 						"obj-83",
-						1
-					],
-					"source": [
-						"obj-82",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-83",
 						0
 					],
 					"source": [
@@ -3164,7 +4661,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-88",
+						"obj-87",
+						0
+					],
+					"source": [
+						"obj-86",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
 						0
 					],
 					"source": [
@@ -3176,11 +4685,59 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-89",
+						"obj-88",
+						0
+					],
+					"source": [
+						"obj-86",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-77",
 						0
 					],
 					"source": [
 						"obj-88",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-85",
+						0
+					],
+					"source": [
+						"obj-86",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-86",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
+						0
+					],
+					"source": [
+						"obj-89",
 						0
 					]
 				}
@@ -3192,7 +4749,7 @@
 						0
 					],
 					"source": [
-						"obj-89",
+						"obj-85",
 						0
 					]
 				}
@@ -3204,8 +4761,20 @@
 						0
 					],
 					"source": [
-						"obj-89",
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-91",
 						1
+					],
+					"source": [
+						"obj-76",
+						0
 					]
 				}
 			},
@@ -3216,8 +4785,8 @@
 						0
 					],
 					"source": [
-						"obj-88",
-						1
+						"obj-91",
+						0
 					]
 				}
 			},
@@ -3229,7 +4798,31 @@
 					],
 					"source": [
 						"obj-92",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-95",
+						0
+					],
+					"source": [
+						"obj-93",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-96",
+						1
+					],
+					"source": [
+						"obj-95",
+						0
 					]
 				}
 			},
@@ -3241,30 +4834,6 @@
 					],
 					"source": [
 						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-95",
-						0
-					],
-					"source": [
-						"obj-94",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-95",
-						0
-					],
-					"source": [
-						"obj-92",
 						0
 					]
 				}
@@ -3276,15 +4845,15 @@
 						0
 					],
 					"source": [
-						"obj-88",
-						2
+						"obj-94",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-97",
+						"obj-77",
 						0
 					],
 					"source": [
@@ -3297,11 +4866,11 @@
 				"patchline": {
 					"destination": [
 						"obj-98",
-						0
+						1
 					],
 					"source": [
-						"obj-96",
-						1
+						"obj-97",
+						0
 					]
 				}
 			},
@@ -3312,8 +4881,20 @@
 						0
 					],
 					"source": [
-						"obj-88",
-						3
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
+						1
+					],
+					"source": [
+						"obj-99",
+						2
 					]
 				}
 			},
@@ -3325,6 +4906,18 @@
 					],
 					"source": [
 						"obj-99",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-101",
+						1
+					],
+					"source": [
+						"obj-100",
 						0
 					]
 				}
@@ -3337,7 +4930,19 @@
 					],
 					"source": [
 						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-102",
 						1
+					],
+					"source": [
+						"obj-76",
+						0
 					]
 				}
 			},
@@ -3360,8 +4965,8 @@
 						0
 					],
 					"source": [
-						"obj-88",
-						4
+						"obj-102",
+						0
 					]
 				}
 			},
@@ -3380,12 +4985,1248 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-107",
+						0
+					],
+					"source": [
+						"obj-106",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-98",
+						0
+					],
+					"source": [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-106",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
+						0
+					],
+					"source": [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-105",
 						0
 					],
 					"source": [
-						"obj-88",
+						"obj-106",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-109",
+						0
+					],
+					"source": [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-98",
+						0
+					],
+					"source": [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-110",
+						0
+					],
+					"source": [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						0
+					],
+					"source": [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						1
+					],
+					"source": [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-112",
+						0
+					],
+					"source": [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-113",
+						0
+					],
+					"source": [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-115",
+						0
+					],
+					"source": [
+						"obj-113",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
+						1
+					],
+					"source": [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-114",
+						0
+					],
+					"source": [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
+						0
+					],
+					"source": [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
+						0
+					],
+					"source": [
+						"obj-116",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-121",
+						0
+					],
+					"source": [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-120",
+						0
+					],
+					"source": [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-121",
+						1
+					],
+					"source": [
+						"obj-120",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-121",
+						0
+					],
+					"source": [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-122",
+						0
+					],
+					"source": [
+						"obj-121",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-129",
+						0
+					],
+					"source": [
+						"obj-128",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-130",
+						0
+					],
+					"source": [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-131",
+						0
+					],
+					"source": [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-132",
+						0
+					],
+					"source": [
+						"obj-130",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-133",
+						0
+					],
+					"source": [
+						"obj-129",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-134",
+						0
+					],
+					"source": [
+						"obj-133",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-135",
+						0
+					],
+					"source": [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-136",
+						0
+					],
+					"source": [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-137",
+						0
+					],
+					"source": [
+						"obj-136",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-138",
+						0
+					],
+					"source": [
+						"obj-135",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-139",
+						0
+					],
+					"source": [
+						"obj-129",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-140",
+						0
+					],
+					"source": [
+						"obj-139",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-141",
+						0
+					],
+					"source": [
+						"obj-139",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-142",
+						0
+					],
+					"source": [
+						"obj-129",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-143",
+						0
+					],
+					"source": [
+						"obj-142",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-144",
+						0
+					],
+					"source": [
+						"obj-142",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-145",
+						0
+					],
+					"source": [
+						"obj-144",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-146",
+						0
+					],
+					"source": [
+						"obj-142",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-47",
+						0
+					],
+					"source": [
+						"obj-146",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-147",
+						0
+					],
+					"source": [
+						"obj-142",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-148",
+						0
+					],
+					"source": [
+						"obj-147",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-149",
+						0
+					],
+					"source": [
+						"obj-147",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-150",
+						0
+					],
+					"source": [
+						"obj-147",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-151",
+						0
+					],
+					"source": [
+						"obj-147",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-151",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-154",
+						0
+					],
+					"source": [
+						"obj-129",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-153",
+						0
+					],
+					"source": [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-152",
+						0
+					],
+					"source": [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-155",
+						0
+					],
+					"source": [
+						"obj-154",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-156",
+						0
+					],
+					"source": [
+						"obj-155",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-157",
+						0
+					],
+					"source": [
+						"obj-129",
 						5
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-158",
+						0
+					],
+					"source": [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-159",
+						0
+					],
+					"source": [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-160",
+						0
+					],
+					"source": [
+						"obj-159",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-161",
+						0
+					],
+					"source": [
+						"obj-159",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-162",
+						0
+					],
+					"source": [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-163",
+						0
+					],
+					"source": [
+						"obj-162",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-15",
+						0
+					],
+					"source": [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-164",
+						0
+					],
+					"source": [
+						"obj-162",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-15",
+						0
+					],
+					"source": [
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-165",
+						0
+					],
+					"source": [
+						"obj-162",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-15",
+						0
+					],
+					"source": [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-166",
+						0
+					],
+					"source": [
+						"obj-160",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-167",
+						0
+					],
+					"source": [
+						"obj-166",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-168",
+						0
+					],
+					"source": [
+						"obj-166",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-168",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-169",
+						0
+					],
+					"source": [
+						"obj-166",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-170",
+						0
+					],
+					"source": [
+						"obj-166",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-171",
+						0
+					],
+					"source": [
+						"obj-160",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-38",
+						0
+					],
+					"source": [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-172",
+						0
+					],
+					"source": [
+						"obj-160",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-41",
+						0
+					],
+					"source": [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-173",
+						0
+					],
+					"source": [
+						"obj-160",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						0
+					],
+					"source": [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-174",
+						0
+					],
+					"source": [
+						"obj-160",
+						5
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-44",
+						0
+					],
+					"source": [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-175",
+						0
+					],
+					"source": [
+						"obj-160",
+						6
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-47",
+						0
+					],
+					"source": [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-176",
+						0
+					],
+					"source": [
+						"obj-160",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-177",
+						0
+					],
+					"source": [
+						"obj-160",
+						8
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-178",
+						0
+					],
+					"source": [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-32",
+						0
+					],
+					"source": [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-179",
+						0
+					],
+					"source": [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-180",
+						0
+					],
+					"source": [
+						"obj-179",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-28",
+						0
+					],
+					"source": [
+						"obj-180",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-181",
+						0
+					],
+					"source": [
+						"obj-179",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-28",
+						0
+					],
+					"source": [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-85",
+						1
+					],
+					"source": [
+						"obj-160",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-85",
+						0
+					],
+					"source": [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-86",
+						0
+					],
+					"source": [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
+						1
+					],
+					"source": [
+						"obj-160",
+						10
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
+						0
+					],
+					"source": [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-106",
+						0
+					],
+					"source": [
+						"obj-159",
+						0
 					]
 				}
 			}

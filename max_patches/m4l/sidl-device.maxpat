@@ -41,8 +41,11 @@
 			860.0,
 			169.0
 		],
+		"dependency_cache": [],
 		"latency": 0,
 		"is_mpe": 0,
+		"minimum_live_version": "",
+		"minimum_max_version": "",
 		"platform_compatibility": 0,
 		"autosave": 0,
 		"parameters": {
@@ -62,101 +65,86 @@
 				0
 			],
 			"obj-37": [
-				"Clock internal",
-				"Internal",
-				0
-			],
-			"obj-40": [
-				"Clock midi",
-				"Midi",
+				"Clock",
+				"Clock",
 				0
 			],
 			"obj-43": [
-				"Clock link",
-				"Link",
+				"Model",
+				"Model",
 				0
 			],
-			"obj-46": [
-				"Clock host",
-				"Host",
-				0
-			],
-			"obj-49": [
-				"Model drums",
-				"Drums",
-				0
-			],
-			"obj-52": [
-				"Model piano",
-				"Piano",
-				0
-			],
-			"obj-59": [
+			"obj-51": [
 				"Denoise",
 				"Denoise",
 				0
 			],
-			"obj-61": [
+			"obj-53": [
 				"Morph",
 				"Morph",
 				0
 			],
-			"obj-63": [
+			"obj-55": [
 				"Temperature",
 				"Temp",
 				0
 			],
-			"obj-65": [
+			"obj-57": [
 				"Tempo",
 				"Tempo",
 				0
 			],
-			"obj-67": [
+			"obj-59": [
 				"Seed",
 				"Seed",
 				0
 			],
-			"obj-69": [
+			"obj-61": [
 				"Panic",
 				"Panic",
 				0
 			],
-			"obj-72": [
+			"obj-64": [
 				"Reset atoms",
 				"Reset",
 				0
 			],
-			"obj-75": [
+			"obj-67": [
 				"Feel dictionary-player",
 				"Feel",
 				0
 			],
-			"obj-77": [
+			"obj-69": [
 				"Scene slot",
 				"Slot",
 				0
 			],
-			"obj-78": [
+			"obj-70": [
 				"Scene store",
 				"Store",
 				0
 			],
-			"obj-80": [
+			"obj-72": [
 				"Scene recall",
 				"Recall",
 				0
 			],
-			"obj-82": [
+			"obj-74": [
 				"Scene select",
 				"Select",
 				0
 			],
-			"obj-104": [
+			"obj-84": [
+				"Atom page",
+				"Page",
+				0
+			],
+			"obj-128": [
 				"Gain atom",
 				"Atom",
 				0
 			],
-			"obj-105": [
+			"obj-129": [
 				"Atom gain",
 				"Gain",
 				0
@@ -908,52 +896,74 @@
 			{
 				"box": {
 					"id": "obj-37",
-					"maxclass": "live.text",
+					"maxclass": "live.tab",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
 						"",
-						""
+						"",
+						"float"
 					],
 					"patching_rect": [
 						20.0,
 						310.0,
-						60.0,
+						180.0,
 						20.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
 						5.0,
 						27.0,
-						41.0,
+						170.0,
 						18.0
 					],
 					"parameter_enable": 1,
-					"varname": "Clock internal",
+					"varname": "Clock",
 					"saved_attribute_attributes": {
 						"valueof": {
-							"parameter_longname": "Clock internal",
-							"parameter_shortname": "Internal",
+							"parameter_longname": "Clock",
+							"parameter_shortname": "Clock",
 							"parameter_type": 2,
 							"parameter_mmin": 0,
-							"parameter_mmax": 1,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								0
-							],
+							"parameter_mmax": 3,
+							"parameter_invisible": 2,
 							"parameter_enum": [
-								"off",
-								"on"
+								"internal",
+								"midi",
+								"link",
+								"host"
 							]
 						}
 					},
-					"mode": 0,
-					"text": "internal"
+					"num_lines_patching": 1,
+					"num_lines_presentation": 1
 				}
 			},
 			{
 				"box": {
 					"id": "obj-38",
+					"maxclass": "newobj",
+					"numinlets": 5,
+					"numoutlets": 5,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						345.0,
+						89.0,
+						22.0
+					],
+					"text": "sel 0 1 2 3"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-39",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -971,67 +981,20 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
-					"maxclass": "newobj",
+					"id": "obj-40",
+					"maxclass": "message",
 					"numinlets": 2,
-					"numoutlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"bang",
 						""
 					],
 					"patching_rect": [
-						20.0,
-						345.0,
-						47.0,
+						176.0,
+						380.0,
+						124.0,
 						22.0
 					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-40",
-					"maxclass": "live.text",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						180.0,
-						310.0,
-						60.0,
-						20.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						48.0,
-						27.0,
-						41.0,
-						18.0
-					],
-					"parameter_enable": 1,
-					"varname": "Clock midi",
-					"saved_attribute_attributes": {
-						"valueof": {
-							"parameter_longname": "Clock midi",
-							"parameter_shortname": "Midi",
-							"parameter_type": 2,
-							"parameter_mmin": 0,
-							"parameter_mmax": 1,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								0
-							],
-							"parameter_enum": [
-								"off",
-								"on"
-							]
-						}
-					},
-					"mode": 0,
-					"text": "midi"
+					"text": "/sidl/clock midi"
 				}
 			},
 			{
@@ -1044,90 +1007,7 @@
 						""
 					],
 					"patching_rect": [
-						180.0,
-						380.0,
-						124.0,
-						22.0
-					],
-					"text": "/sidl/clock midi"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-42",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						180.0,
-						345.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-43",
-					"maxclass": "live.text",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						340.0,
-						310.0,
-						60.0,
-						20.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						91.0,
-						27.0,
-						41.0,
-						18.0
-					],
-					"parameter_enable": 1,
-					"varname": "Clock link",
-					"saved_attribute_attributes": {
-						"valueof": {
-							"parameter_longname": "Clock link",
-							"parameter_shortname": "Link",
-							"parameter_type": 2,
-							"parameter_mmin": 0,
-							"parameter_mmax": 1,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								0
-							],
-							"parameter_enum": [
-								"off",
-								"on"
-							]
-						}
-					},
-					"mode": 0,
-					"text": "link"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-44",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						340.0,
+						304.0,
 						380.0,
 						124.0,
 						22.0
@@ -1137,72 +1017,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						340.0,
-						345.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-46",
-					"maxclass": "live.text",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						500.0,
-						310.0,
-						60.0,
-						20.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						134.0,
-						27.0,
-						41.0,
-						18.0
-					],
-					"parameter_enable": 1,
-					"varname": "Clock host",
-					"saved_attribute_attributes": {
-						"valueof": {
-							"parameter_longname": "Clock host",
-							"parameter_shortname": "Host",
-							"parameter_type": 2,
-							"parameter_mmin": 0,
-							"parameter_mmax": 1,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								0
-							],
-							"parameter_enum": [
-								"off",
-								"on"
-							]
-						}
-					},
-					"mode": 0,
-					"text": "host"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-47",
+					"id": "obj-42",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1210,7 +1025,7 @@
 						""
 					],
 					"patching_rect": [
-						500.0,
+						432.0,
 						380.0,
 						124.0,
 						22.0
@@ -1220,72 +1035,71 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						500.0,
-						345.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-49",
-					"maxclass": "live.text",
+					"id": "obj-43",
+					"maxclass": "live.tab",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
 						"",
-						""
+						"",
+						"float"
 					],
 					"patching_rect": [
 						20.0,
 						420.0,
-						60.0,
+						180.0,
 						20.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
 						5.0,
 						49.0,
-						41.0,
+						84.0,
 						18.0
 					],
 					"parameter_enable": 1,
-					"varname": "Model drums",
+					"varname": "Model",
 					"saved_attribute_attributes": {
 						"valueof": {
-							"parameter_longname": "Model drums",
-							"parameter_shortname": "Drums",
+							"parameter_longname": "Model",
+							"parameter_shortname": "Model",
 							"parameter_type": 2,
 							"parameter_mmin": 0,
 							"parameter_mmax": 1,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								0
-							],
+							"parameter_invisible": 2,
 							"parameter_enum": [
-								"off",
-								"on"
+								"drums",
+								"piano"
 							]
 						}
 					},
-					"mode": 0,
-					"text": "drums"
+					"num_lines_patching": 1,
+					"num_lines_presentation": 1
 				}
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-44",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						455.0,
+						61.0,
+						22.0
+					],
+					"text": "sel 0 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-45",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1303,72 +1117,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						20.0,
-						455.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-52",
-					"maxclass": "live.text",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						180.0,
-						420.0,
-						60.0,
-						20.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						48.0,
-						49.0,
-						41.0,
-						18.0
-					],
-					"parameter_enable": 1,
-					"varname": "Model piano",
-					"saved_attribute_attributes": {
-						"valueof": {
-							"parameter_longname": "Model piano",
-							"parameter_shortname": "Piano",
-							"parameter_type": 2,
-							"parameter_mmin": 0,
-							"parameter_mmax": 1,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								0
-							],
-							"parameter_enum": [
-								"off",
-								"on"
-							]
-						}
-					},
-					"mode": 0,
-					"text": "piano"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-53",
+					"id": "obj-46",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1376,7 +1125,7 @@
 						""
 					],
 					"patching_rect": [
-						180.0,
+						155.0,
 						490.0,
 						131.0,
 						22.0
@@ -1386,26 +1135,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						180.0,
-						455.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-55",
+					"id": "obj-47",
 					"maxclass": "textedit",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -1436,7 +1166,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1455,7 +1185,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1473,7 +1203,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1491,7 +1221,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-51",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1531,7 +1261,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-52",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1549,7 +1279,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-53",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1589,7 +1319,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-54",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1607,7 +1337,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-55",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1647,7 +1377,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-56",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1665,7 +1395,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-57",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1705,7 +1435,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-58",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1723,7 +1453,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-59",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1763,7 +1493,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-60",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1781,7 +1511,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-61",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1827,7 +1557,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-62",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1845,7 +1575,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1864,7 +1594,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-64",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1910,7 +1640,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-65",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1928,7 +1658,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-66",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1947,7 +1677,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-67",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1987,7 +1717,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-68",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2005,7 +1735,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-69",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2045,7 +1775,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-70",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2091,7 +1821,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2110,7 +1840,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-72",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2156,7 +1886,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2175,7 +1905,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-74",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2221,7 +1951,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2240,7 +1970,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-76",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2258,7 +1988,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-77",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2276,7 +2006,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-78",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2294,7 +2024,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-79",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2312,7 +2042,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-80",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2330,7 +2060,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-81",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2348,7 +2078,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-82",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2370,132 +2100,12 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
-					"maxclass": "matrixctrl",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"list",
-						"list"
-					],
-					"patching_rect": [
-						20.0,
-						880.0,
-						256.0,
-						256.0
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						390.0,
-						18.0,
-						128.0,
-						128.0
-					],
-					"rows": 32,
-					"columns": 32,
-					"parameter_enable": 0
-				}
-			},
-			{
-				"box": {
-					"id": "obj-92",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 3,
-					"outlettype": [
-						"int",
-						"int",
-						"int"
-					],
-					"patching_rect": [
-						20.0,
-						1150.0,
-						96.0,
-						22.0
-					],
-					"text": "unpack i i i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-93",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						70.0,
-						1185.0,
-						40.0,
-						22.0
-					],
-					"text": "* 32"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-94",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						20.0,
-						1220.0,
-						40.0,
-						22.0
-					],
-					"text": "+"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-95",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20.0,
-						1255.0,
-						68.0,
-						22.0
-					],
-					"text": "pack i i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-96",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20.0,
-						1290.0,
-						173.0,
-						22.0
-					],
-					"text": "prepend /sidl/atom/mute"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-97",
+					"id": "obj-83",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						320.0,
+						420.0,
 						855.0,
 						60.0,
 						20.0
@@ -2512,7 +2122,103 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-84",
+					"maxclass": "live.numbox",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"float"
+					],
+					"patching_rect": [
+						1000.0,
+						855.0,
+						44.0,
+						15.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						390.0,
+						150.0,
+						40.0,
+						15.0
+					],
+					"parameter_enable": 1,
+					"varname": "Atom page",
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Atom page",
+							"parameter_shortname": "Page",
+							"parameter_type": 1,
+							"parameter_mmin": 0,
+							"parameter_mmax": 63,
+							"parameter_invisible": 2
+						}
+					}
+				}
+			},
+			{
+				"box": {
+					"id": "obj-85",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1000.0,
+						815.0,
+						300.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						433.0,
+						148.0,
+						222.0,
+						16.0
+					],
+					"text": "atom page: 64 atoms each, row \u00d7 8 + column"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-86",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						820.0,
+						855.0,
+						47.0,
+						22.0
+					],
+					"text": "t b i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-87",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						880.0,
+						890.0,
+						40.0,
+						22.0
+					],
+					"text": "* 64"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-88",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2521,26 +2227,44 @@
 						"list"
 					],
 					"patching_rect": [
-						320.0,
+						20.0,
 						880.0,
-						256.0,
-						256.0
+						128.0,
+						128.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
-						525.0,
+						390.0,
 						18.0,
 						128.0,
 						128.0
 					],
-					"rows": 32,
-					"columns": 32,
+					"rows": 8,
+					"columns": 8,
 					"parameter_enable": 0
 				}
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-89",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1023.0,
+						68.0,
+						22.0
+					],
+					"text": "gate 1 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-90",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2550,8 +2274,8 @@
 						"int"
 					],
 					"patching_rect": [
-						320.0,
-						1150.0,
+						20.0,
+						1058.0,
 						96.0,
 						22.0
 					],
@@ -2560,7 +2284,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-91",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2568,12 +2292,178 @@
 						"int"
 					],
 					"patching_rect": [
-						370.0,
-						1185.0,
+						80.0,
+						1093.0,
 						40.0,
 						22.0
 					],
-					"text": "* 32"
+					"text": "* 8"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-92",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1128.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-93",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1163.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-94",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1198.0,
+						68.0,
+						22.0
+					],
+					"text": "pack i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-95",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1233.0,
+						173.0,
+						22.0
+					],
+					"text": "prepend /sidl/atom/mute"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-96",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1283.0,
+						166.0,
+						22.0
+					],
+					"text": "zl reg @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-97",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						200.0,
+						1283.0,
+						75.0,
+						22.0
+					],
+					"text": "t b b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-98",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						330.0,
+						1318.0,
+						40.0,
+						22.0
+					],
+					"text": "0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-99",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						270.0,
+						1318.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-100",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						220.0,
+						1318.0,
+						40.0,
+						22.0
+					],
+					"text": "1"
 				}
 			},
 			{
@@ -2581,17 +2471,18 @@
 					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						"int"
+						"",
+						""
 					],
 					"patching_rect": [
-						320.0,
-						1220.0,
-						40.0,
+						20.0,
+						1318.0,
+						187.0,
 						22.0
 					],
-					"text": "+"
+					"text": "zl iter 1 @zlmaxsize 4096"
 				}
 			},
 			{
@@ -2601,11 +2492,241 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1353.0,
+						40.0,
+						22.0
+					],
+					"text": "-"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-103",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1388.0,
+						82.0,
+						22.0
+					],
+					"text": "split 0 63"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-104",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1423.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-105",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						1458.0,
+						40.0,
+						22.0
+					],
+					"text": "% 8"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-106",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					],
+					"patching_rect": [
+						80.0,
+						1458.0,
+						40.0,
+						22.0
+					],
+					"text": "/ 8"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-107",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
 						""
 					],
 					"patching_rect": [
-						320.0,
-						1255.0,
+						20.0,
+						1493.0,
+						82.0,
+						22.0
+					],
+					"text": "pack i i 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-108",
+					"maxclass": "matrixctrl",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"list",
+						"list"
+					],
+					"patching_rect": [
+						420.0,
+						880.0,
+						128.0,
+						128.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						525.0,
+						18.0,
+						128.0,
+						128.0
+					],
+					"rows": 8,
+					"columns": 8,
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-109",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1023.0,
+						68.0,
+						22.0
+					],
+					"text": "gate 1 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-110",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1058.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-111",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						480.0,
+						1093.0,
+						40.0,
+						22.0
+					],
+					"text": "* 8"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-112",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1128.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-113",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1163.0,
+						40.0,
+						22.0
+					],
+					"text": "+"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-114",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1198.0,
 						68.0,
 						22.0
 					],
@@ -2614,7 +2735,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-115",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2622,8 +2743,8 @@
 						""
 					],
 					"patching_rect": [
-						320.0,
-						1290.0,
+						420.0,
+						1233.0,
 						173.0,
 						22.0
 					],
@@ -2632,7 +2753,230 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-116",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1283.0,
+						166.0,
+						22.0
+					],
+					"text": "zl reg @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-117",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						600.0,
+						1283.0,
+						75.0,
+						22.0
+					],
+					"text": "t b b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-118",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						730.0,
+						1318.0,
+						40.0,
+						22.0
+					],
+					"text": "0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-119",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						670.0,
+						1318.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-120",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						620.0,
+						1318.0,
+						40.0,
+						22.0
+					],
+					"text": "1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-121",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1318.0,
+						187.0,
+						22.0
+					],
+					"text": "zl iter 1 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-122",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1353.0,
+						40.0,
+						22.0
+					],
+					"text": "-"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-123",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1388.0,
+						82.0,
+						22.0
+					],
+					"text": "split 0 63"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-124",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1423.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-125",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420.0,
+						1458.0,
+						40.0,
+						22.0
+					],
+					"text": "% 8"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-126",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					],
+					"patching_rect": [
+						480.0,
+						1458.0,
+						40.0,
+						22.0
+					],
+					"text": "/ 8"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-127",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						1493.0,
+						82.0,
+						22.0
+					],
+					"text": "pack i i 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-128",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2641,8 +2985,8 @@
 						"float"
 					],
 					"patching_rect": [
-						660.0,
-						880.0,
+						1000.0,
+						940.0,
 						50.0,
 						15.0
 					],
@@ -2661,7 +3005,7 @@
 							"parameter_shortname": "Atom",
 							"parameter_type": 1,
 							"parameter_mmin": 0,
-							"parameter_mmax": 1023,
+							"parameter_mmax": 4095,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
 								0
@@ -2672,7 +3016,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-129",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2681,8 +3025,8 @@
 						"float"
 					],
 					"patching_rect": [
-						720.0,
-						880.0,
+						1060.0,
+						940.0,
 						44.0,
 						48.0
 					],
@@ -2712,7 +3056,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-130",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2721,8 +3065,8 @@
 						"float"
 					],
 					"patching_rect": [
-						740.0,
-						940.0,
+						1080.0,
+						1000.0,
 						47.0,
 						22.0
 					],
@@ -2731,7 +3075,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-107",
+					"id": "obj-131",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2739,8 +3083,8 @@
 						""
 					],
 					"patching_rect": [
-						660.0,
-						975.0,
+						1000.0,
+						1035.0,
 						68.0,
 						22.0
 					],
@@ -2749,7 +3093,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-108",
+					"id": "obj-132",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2757,8 +3101,8 @@
 						""
 					],
 					"patching_rect": [
-						660.0,
-						1010.0,
+						1000.0,
+						1070.0,
 						173.0,
 						22.0
 					],
@@ -2767,7 +3111,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-109",
+					"id": "obj-133",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2789,7 +3133,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-110",
+					"id": "obj-134",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2811,7 +3155,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-111",
+					"id": "obj-135",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2833,7 +3177,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-112",
+					"id": "obj-136",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2855,7 +3199,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-113",
+					"id": "obj-137",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2877,7 +3221,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-114",
+					"id": "obj-138",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2899,7 +3243,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-115",
+					"id": "obj-139",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2908,7 +3252,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1340.0,
+						1700.0,
 						117.0,
 						22.0
 					],
@@ -2917,7 +3261,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-116",
+					"id": "obj-140",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 7,
@@ -2932,7 +3276,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1375.0,
+						1735.0,
 						586.0,
 						22.0
 					],
@@ -2941,7 +3285,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-117",
+					"id": "obj-141",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2951,7 +3295,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1420.0,
+						1780.0,
 						82.0,
 						22.0
 					],
@@ -2960,7 +3304,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-118",
+					"id": "obj-142",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2970,7 +3314,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						1455.0,
+						1815.0,
 						60.0,
 						22.0
 					],
@@ -2986,7 +3330,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-119",
+					"id": "obj-143",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2996,7 +3340,7 @@
 					],
 					"patching_rect": [
 						85.0,
-						1455.0,
+						1815.0,
 						50.0,
 						22.0
 					],
@@ -3012,26 +3356,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-120",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						150.0,
-						1420.0,
-						47.0,
-						22.0
-					],
-					"text": "t l l"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-121",
+					"id": "obj-144",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3040,17 +3365,55 @@
 						""
 					],
 					"patching_rect": [
-						220.0,
-						1455.0,
-						54.0,
+						20.0,
+						1880.0,
+						194.0,
 						22.0
 					],
-					"text": "zl len"
+					"text": "zl sort -1 @zlmaxsize 4096"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-122",
+					"id": "obj-145",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						240.0,
+						1915.0,
+						194.0,
+						22.0
+					],
+					"text": "zl slice 8 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-146",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						1915.0,
+						194.0,
+						22.0
+					],
+					"text": "zl slice 8 @zlmaxsize 4096"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-147",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3058,17 +3421,42 @@
 						""
 					],
 					"patching_rect": [
-						220.0,
-						1490.0,
-						96.0,
+						240.0,
+						1950.0,
+						89.0,
 						22.0
 					],
-					"text": "prepend size"
+					"text": "prepend set"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-123",
+					"id": "obj-148",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240.0,
+						1985.0,
+						200.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						660.0,
+						100.0,
+						195.0,
+						18.0
+					],
+					"text": ""
+				}
+			},
+			{
+				"box": {
+					"id": "obj-149",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3077,31 +3465,30 @@
 						""
 					],
 					"patching_rect": [
-						150.0,
-						1525.0,
-						300.0,
-						60.0
+						20.0,
+						1985.0,
+						140.0,
+						40.0
 					],
 					"presentation": 1,
 					"presentation_rect": [
 						660.0,
-						100.0,
+						120.0,
 						195.0,
-						60.0
+						40.0
 					],
-					"size": 1024,
+					"size": 8,
 					"setminmax": [
 						0.0,
 						1.0
 					],
 					"setstyle": 1,
-					"ignoreclick": 1,
-					"contdata": 1
+					"ignoreclick": 1
 				}
 			},
 			{
 				"box": {
-					"id": "obj-124",
+					"id": "obj-150",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3111,7 +3498,7 @@
 					],
 					"patching_rect": [
 						470.0,
-						1420.0,
+						1780.0,
 						82.0,
 						22.0
 					],
@@ -3120,7 +3507,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-125",
+					"id": "obj-151",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3130,7 +3517,7 @@
 					],
 					"patching_rect": [
 						470.0,
-						1455.0,
+						1815.0,
 						70.0,
 						22.0
 					],
@@ -3147,7 +3534,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-126",
+					"id": "obj-152",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3157,7 +3544,7 @@
 					],
 					"patching_rect": [
 						545.0,
-						1455.0,
+						1815.0,
 						60.0,
 						22.0
 					],
@@ -3173,7 +3560,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-127",
+					"id": "obj-153",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3183,7 +3570,7 @@
 					],
 					"patching_rect": [
 						620.0,
-						1420.0,
+						1780.0,
 						82.0,
 						22.0
 					],
@@ -3192,7 +3579,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-128",
+					"id": "obj-154",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3202,7 +3589,7 @@
 					],
 					"patching_rect": [
 						620.0,
-						1455.0,
+						1815.0,
 						70.0,
 						22.0
 					],
@@ -3219,7 +3606,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-129",
+					"id": "obj-155",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3228,7 +3615,7 @@
 					],
 					"patching_rect": [
 						700.0,
-						1455.0,
+						1815.0,
 						89.0,
 						22.0
 					],
@@ -3237,7 +3624,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-130",
+					"id": "obj-156",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3246,7 +3633,7 @@
 					],
 					"patching_rect": [
 						700.0,
-						1490.0,
+						1850.0,
 						70.0,
 						22.0
 					],
@@ -3262,7 +3649,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-131",
+					"id": "obj-157",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3270,8 +3657,8 @@
 						""
 					],
 					"patching_rect": [
-						470.0,
-						1525.0,
+						620.0,
+						1950.0,
 						89.0,
 						22.0
 					],
@@ -3280,7 +3667,130 @@
 			},
 			{
 				"box": {
-					"id": "obj-132",
+					"id": "obj-158",
+					"maxclass": "newobj",
+					"numinlets": 5,
+					"numoutlets": 5,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						720.0,
+						1950.0,
+						201.0,
+						22.0
+					],
+					"text": "sel internal midi link host"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-159",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						720.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-160",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						770.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-161",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						820.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-162",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						870.0,
+						1985.0,
+						47.0,
+						22.0
+					],
+					"text": "set 3"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-163",
+					"maxclass": "panel",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						470.0,
+						2100.0,
+						20.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						660.0,
+						77.0,
+						16.0,
+						16.0
+					],
+					"bgfillcolor": [
+						0.2,
+						0.2,
+						0.2,
+						1.0
+					],
+					"mode": 0,
+					"rounded": 10
+				}
+			},
+			{
+				"box": {
+					"id": "obj-164",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3289,33 +3799,543 @@
 					],
 					"patching_rect": [
 						470.0,
-						1560.0,
-						300.0,
+						2065.0,
+						201.0,
 						22.0
 					],
-					"presentation": 1,
-					"presentation_rect": [
-						660.0,
-						75.0,
-						195.0,
-						20.0
-					],
-					"text": ""
+					"text": "bgfillcolor 1. 0.23 0.19 1."
 				}
 			},
 			{
 				"box": {
-					"id": "obj-133",
+					"id": "obj-165",
 					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						470.0,
+						2030.0,
+						47.0,
+						22.0
+					],
+					"text": "t b a"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-166",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						700.0,
+						2065.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-167",
+					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						780.0,
-						1420.0,
+						700.0,
+						2100.0,
+						175.0,
+						20.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						680.0,
+						75.0,
+						175.0,
+						20.0
+					],
+					"text": "no errors"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-168",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2120.0,
+						68.0,
+						22.0
+					],
+					"text": "tosymbol"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-169",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"dictionary"
+					],
+					"patching_rect": [
+						20.0,
+						2155.0,
 						124.0,
 						22.0
 					],
-					"text": "print sidl-state"
+					"text": "dict.deserialize"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-170",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						20.0,
+						2190.0,
+						61.0,
+						22.0
+					],
+					"text": "t b a b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-171",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 12,
+					"outlettype": [
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2225.0,
+						705.0,
+						22.0
+					],
+					"text": "dict.unpack requested_mode: clock: denoise: morph: feel: temperature: bpm: seed: model: mute: solo:"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-172",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						420.0,
+						2190.0,
+						61.0,
+						22.0
+					],
+					"text": "zlclear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-173",
+					"maxclass": "newobj",
+					"numinlets": 4,
+					"numoutlets": 4,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2270.0,
+						180.0,
+						22.0
+					],
+					"text": "sel loop filter generate"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-174",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-175",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						70.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-176",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						120.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-177",
+					"maxclass": "newobj",
+					"numinlets": 5,
+					"numoutlets": 5,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						250.0,
+						2270.0,
+						201.0,
+						22.0
+					],
+					"text": "sel internal midi link host"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-178",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						250.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-179",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						300.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-180",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						350.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-181",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						400.0,
+						2305.0,
+						47.0,
+						22.0
+					],
+					"text": "set 3"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-182",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						480.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-183",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						710.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-184",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						940.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-185",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1170.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-186",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1400.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-187",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1630.0,
+						2270.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-188",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1860.0,
+						2270.0,
+						138.0,
+						22.0
+					],
+					"text": "dict.unpack model:"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-189",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1860.0,
+						2305.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-190",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						1960.0,
+						2340.0,
+						117.0,
+						22.0
+					],
+					"text": "sel drums piano"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-191",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1960.0,
+						2375.0,
+						47.0,
+						22.0
+					],
+					"text": "set 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-192",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2010.0,
+						2375.0,
+						47.0,
+						22.0
+					],
+					"text": "set 1"
 				}
 			}
 		],
@@ -3743,7 +4763,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-39",
+						"obj-38",
 						0
 					],
 					"source": [
@@ -3755,11 +4775,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-38",
+						"obj-39",
 						0
 					],
 					"source": [
-						"obj-39",
+						"obj-38",
 						0
 					]
 				}
@@ -3771,7 +4791,7 @@
 						0
 					],
 					"source": [
-						"obj-38",
+						"obj-39",
 						0
 					]
 				}
@@ -3779,7 +4799,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-42",
+						"obj-40",
+						0
+					],
+					"source": [
+						"obj-38",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-13",
 						0
 					],
 					"source": [
@@ -3795,8 +4827,8 @@
 						0
 					],
 					"source": [
-						"obj-42",
-						0
+						"obj-38",
+						2
 					]
 				}
 			},
@@ -3815,7 +4847,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-45",
+						"obj-42",
+						0
+					],
+					"source": [
+						"obj-38",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-13",
+						0
+					],
+					"source": [
+						"obj-42",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-44",
 						0
 					],
 					"source": [
@@ -3827,7 +4883,19 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-45",
+						0
+					],
+					"source": [
 						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-13",
 						0
 					],
 					"source": [
@@ -3839,19 +4907,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-46",
 						0
 					],
 					"source": [
 						"obj-44",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-48",
+						"obj-13",
 						0
 					],
 					"source": [
@@ -3863,7 +4931,19 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-48",
+						0
+					],
+					"source": [
 						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-49",
 						0
 					],
 					"source": [
@@ -3875,19 +4955,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-49",
 						0
 					],
 					"source": [
-						"obj-47",
-						0
+						"obj-48",
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-51",
+						"obj-50",
 						0
 					],
 					"source": [
@@ -3899,7 +4979,19 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-13",
+						0
+					],
+					"source": [
 						"obj-50",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-52",
 						0
 					],
 					"source": [
@@ -3915,18 +5007,6 @@
 						0
 					],
 					"source": [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-54",
-						0
-					],
-					"source": [
 						"obj-52",
 						0
 					]
@@ -3935,11 +5015,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-53",
+						"obj-54",
 						0
 					],
 					"source": [
-						"obj-54",
+						"obj-53",
 						0
 					]
 				}
@@ -3951,7 +5031,7 @@
 						0
 					],
 					"source": [
-						"obj-53",
+						"obj-54",
 						0
 					]
 				}
@@ -3971,24 +5051,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
+						"obj-13",
 						0
 					],
 					"source": [
 						"obj-56",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-57",
-						0
-					],
-					"source": [
-						"obj-56",
-						1
 					]
 				}
 			},
@@ -4043,7 +5111,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-62",
+						"obj-63",
 						0
 					],
 					"source": [
@@ -4055,19 +5123,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
 						"obj-62",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-64",
 						0
 					],
 					"source": [
@@ -4083,7 +5139,7 @@
 						0
 					],
 					"source": [
-						"obj-64",
+						"obj-62",
 						0
 					]
 				}
@@ -4095,7 +5151,19 @@
 						0
 					],
 					"source": [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-65",
+						0
+					],
+					"source": [
+						"obj-66",
 						0
 					]
 				}
@@ -4107,7 +5175,7 @@
 						0
 					],
 					"source": [
-						"obj-66",
+						"obj-65",
 						0
 					]
 				}
@@ -4143,30 +5211,6 @@
 						0
 					],
 					"source": [
-						"obj-69",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-70",
-						0
-					],
-					"source": [
-						"obj-71",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
 						"obj-70",
 						0
 					]
@@ -4175,7 +5219,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-74",
+						"obj-73",
 						0
 					],
 					"source": [
@@ -4187,7 +5231,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-73",
+						"obj-75",
 						0
 					],
 					"source": [
@@ -4199,35 +5243,71 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-76",
+						1
+					],
+					"source": [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
+						0
+					],
+					"source": [
+						"obj-71",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-77",
+						0
+					],
+					"source": [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-13",
+						0
+					],
+					"source": [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
+						1
+					],
+					"source": [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
 						0
 					],
 					"source": [
 						"obj-73",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-76",
-						0
-					],
-					"source": [
-						"obj-75",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
-						"obj-76",
 						0
 					]
 				}
@@ -4247,6 +5327,42 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-13",
+						0
+					],
+					"source": [
+						"obj-79",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
+						1
+					],
+					"source": [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
+						0
+					],
+					"source": [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-81",
 						0
 					],
@@ -4259,79 +5375,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-83",
-						0
-					],
-					"source": [
-						"obj-82",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-84",
-						1
-					],
-					"source": [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-84",
-						0
-					],
-					"source": [
-						"obj-79",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-85",
-						0
-					],
-					"source": [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-13",
-						0
-					],
-					"source": [
-						"obj-85",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-86",
-						1
-					],
-					"source": [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-86",
 						0
 					],
 					"source": [
@@ -4343,7 +5387,31 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-86",
+						0
+					],
+					"source": [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-87",
+						0
+					],
+					"source": [
+						"obj-86",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-16",
 						0
 					],
 					"source": [
@@ -4355,46 +5423,10 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-88",
+						"obj-89",
 						1
 					],
 					"source": [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-88",
-						0
-					],
-					"source": [
-						"obj-83",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-89",
-						0
-					],
-					"source": [
 						"obj-88",
 						0
 					]
@@ -4403,12 +5435,36 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-90",
 						0
 					],
 					"source": [
 						"obj-89",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-94",
+						1
+					],
+					"source": [
+						"obj-90",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-91",
+						0
+					],
+					"source": [
+						"obj-90",
+						1
 					]
 				}
 			},
@@ -4416,7 +5472,7 @@
 				"patchline": {
 					"destination": [
 						"obj-92",
-						0
+						1
 					],
 					"source": [
 						"obj-91",
@@ -4427,12 +5483,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-95",
+						"obj-92",
+						0
+					],
+					"source": [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-93",
 						1
 					],
 					"source": [
-						"obj-92",
-						2
+						"obj-87",
+						0
 					]
 				}
 			},
@@ -4444,7 +5512,7 @@
 					],
 					"source": [
 						"obj-92",
-						1
+						0
 					]
 				}
 			},
@@ -4452,7 +5520,7 @@
 				"patchline": {
 					"destination": [
 						"obj-94",
-						1
+						0
 					],
 					"source": [
 						"obj-93",
@@ -4463,35 +5531,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-94",
-						0
-					],
-					"source": [
-						"obj-92",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-95",
 						0
 					],
 					"source": [
 						"obj-94",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-96",
-						0
-					],
-					"source": [
-						"obj-95",
 						0
 					]
 				}
@@ -4503,7 +5547,7 @@
 						0
 					],
 					"source": [
-						"obj-96",
+						"obj-95",
 						0
 					]
 				}
@@ -4511,7 +5555,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-99",
+						"obj-98",
+						0
+					],
+					"source": [
+						"obj-97",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
 						0
 					],
 					"source": [
@@ -4523,11 +5579,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-102",
-						1
+						"obj-99",
+						0
 					],
 					"source": [
-						"obj-99",
+						"obj-97",
 						2
 					]
 				}
@@ -4535,23 +5591,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-100",
+						"obj-88",
 						0
 					],
 					"source": [
 						"obj-99",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-101",
-						1
-					],
-					"source": [
-						"obj-100",
 						0
 					]
 				}
@@ -4559,11 +5603,47 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-96",
+						0
+					],
+					"source": [
+						"obj-97",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-100",
+						0
+					],
+					"source": [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-101",
 						0
 					],
 					"source": [
-						"obj-99",
+						"obj-96",
 						0
 					]
 				}
@@ -4583,6 +5663,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-102",
+						1
+					],
+					"source": [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-103",
 						0
 					],
@@ -4595,12 +5687,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-104",
 						0
 					],
 					"source": [
 						"obj-103",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-106",
+						0
+					],
+					"source": [
+						"obj-104",
+						1
 					]
 				}
 			},
@@ -4608,6 +5712,18 @@
 				"patchline": {
 					"destination": [
 						"obj-107",
+						1
+					],
+					"source": [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
 						0
 					],
 					"source": [
@@ -4619,7 +5735,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-106",
+						"obj-107",
 						0
 					],
 					"source": [
@@ -4631,23 +5747,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-107",
-						1
-					],
-					"source": [
-						"obj-106",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-107",
+						"obj-88",
 						0
 					],
 					"source": [
-						"obj-106",
+						"obj-107",
 						0
 					]
 				}
@@ -4655,11 +5759,119 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-109",
+						1
+					],
+					"source": [
 						"obj-108",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-110",
+						0
 					],
 					"source": [
-						"obj-107",
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-114",
+						1
+					],
+					"source": [
+						"obj-110",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						0
+					],
+					"source": [
+						"obj-110",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-112",
+						1
+					],
+					"source": [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-112",
+						0
+					],
+					"source": [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-113",
+						1
+					],
+					"source": [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-113",
+						0
+					],
+					"source": [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-114",
+						0
+					],
+					"source": [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-115",
+						0
+					],
+					"source": [
+						"obj-114",
 						0
 					]
 				}
@@ -4671,31 +5883,7 @@
 						0
 					],
 					"source": [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-116",
-						0
-					],
-					"source": [
 						"obj-115",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-117",
-						0
-					],
-					"source": [
-						"obj-116",
 						0
 					]
 				}
@@ -4708,6 +5896,18 @@
 					],
 					"source": [
 						"obj-117",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-109",
+						0
+					],
+					"source": [
+						"obj-118",
 						0
 					]
 				}
@@ -4716,6 +5916,30 @@
 				"patchline": {
 					"destination": [
 						"obj-119",
+						0
+					],
+					"source": [
+						"obj-117",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
 						0
 					],
 					"source": [
@@ -4731,8 +5955,20 @@
 						0
 					],
 					"source": [
-						"obj-116",
-						1
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-109",
+						0
+					],
+					"source": [
+						"obj-120",
+						0
 					]
 				}
 			},
@@ -4743,8 +5979,8 @@
 						0
 					],
 					"source": [
-						"obj-120",
-						1
+						"obj-116",
+						0
 					]
 				}
 			},
@@ -4756,6 +5992,18 @@
 					],
 					"source": [
 						"obj-121",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-122",
+						1
+					],
+					"source": [
+						"obj-87",
 						0
 					]
 				}
@@ -4775,35 +6023,11 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-124",
+						0
+					],
+					"source": [
 						"obj-123",
-						0
-					],
-					"source": [
-						"obj-120",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-124",
-						0
-					],
-					"source": [
-						"obj-116",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-125",
-						0
-					],
-					"source": [
-						"obj-124",
 						0
 					]
 				}
@@ -4824,35 +6048,59 @@
 				"patchline": {
 					"destination": [
 						"obj-127",
-						0
+						1
 					],
 					"source": [
-						"obj-116",
-						3
+						"obj-126",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
+						"obj-125",
+						0
+					],
+					"source": [
+						"obj-124",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-127",
+						0
+					],
+					"source": [
+						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-127",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-131",
+						0
+					],
+					"source": [
 						"obj-128",
 						0
-					],
-					"source": [
-						"obj-127",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-129",
-						0
-					],
-					"source": [
-						"obj-127",
-						1
 					]
 				}
 			},
@@ -4872,11 +6120,23 @@
 				"patchline": {
 					"destination": [
 						"obj-131",
+						1
+					],
+					"source": [
+						"obj-130",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-131",
 						0
 					],
 					"source": [
-						"obj-116",
-						4
+						"obj-130",
+						0
 					]
 				}
 			},
@@ -4895,12 +6155,972 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-133",
+						"obj-13",
 						0
 					],
 					"source": [
-						"obj-116",
+						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-140",
+						0
+					],
+					"source": [
+						"obj-139",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-141",
+						0
+					],
+					"source": [
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-142",
+						0
+					],
+					"source": [
+						"obj-141",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-143",
+						0
+					],
+					"source": [
+						"obj-141",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-144",
+						0
+					],
+					"source": [
+						"obj-140",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-145",
+						0
+					],
+					"source": [
+						"obj-144",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-146",
+						0
+					],
+					"source": [
+						"obj-144",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-147",
+						0
+					],
+					"source": [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-148",
+						0
+					],
+					"source": [
+						"obj-147",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-149",
+						0
+					],
+					"source": [
+						"obj-146",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-150",
+						0
+					],
+					"source": [
+						"obj-140",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-151",
+						0
+					],
+					"source": [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-152",
+						0
+					],
+					"source": [
+						"obj-150",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-153",
+						0
+					],
+					"source": [
+						"obj-140",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-154",
+						0
+					],
+					"source": [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-155",
+						0
+					],
+					"source": [
+						"obj-153",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-156",
+						0
+					],
+					"source": [
+						"obj-155",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-157",
+						0
+					],
+					"source": [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						0
+					],
+					"source": [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-158",
+						0
+					],
+					"source": [
+						"obj-153",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-159",
+						0
+					],
+					"source": [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-160",
+						0
+					],
+					"source": [
+						"obj-158",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-161",
+						0
+					],
+					"source": [
+						"obj-158",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-162",
+						0
+					],
+					"source": [
+						"obj-158",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-162",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-165",
+						0
+					],
+					"source": [
+						"obj-140",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-164",
+						0
+					],
+					"source": [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-163",
+						0
+					],
+					"source": [
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-166",
+						0
+					],
+					"source": [
+						"obj-165",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-167",
+						0
+					],
+					"source": [
+						"obj-166",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-168",
+						0
+					],
+					"source": [
+						"obj-140",
 						5
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-169",
+						0
+					],
+					"source": [
+						"obj-168",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-170",
+						0
+					],
+					"source": [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-171",
+						0
+					],
+					"source": [
+						"obj-170",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-172",
+						0
+					],
+					"source": [
+						"obj-170",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-173",
+						0
+					],
+					"source": [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-174",
+						0
+					],
+					"source": [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-32",
+						0
+					],
+					"source": [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-175",
+						0
+					],
+					"source": [
+						"obj-173",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-32",
+						0
+					],
+					"source": [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-176",
+						0
+					],
+					"source": [
+						"obj-173",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-32",
+						0
+					],
+					"source": [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-177",
+						0
+					],
+					"source": [
+						"obj-171",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-178",
+						0
+					],
+					"source": [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-179",
+						0
+					],
+					"source": [
+						"obj-177",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-179",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-180",
+						0
+					],
+					"source": [
+						"obj-177",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-180",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-181",
+						0
+					],
+					"source": [
+						"obj-177",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-182",
+						0
+					],
+					"source": [
+						"obj-171",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-51",
+						0
+					],
+					"source": [
+						"obj-182",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-183",
+						0
+					],
+					"source": [
+						"obj-171",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-53",
+						0
+					],
+					"source": [
+						"obj-183",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-184",
+						0
+					],
+					"source": [
+						"obj-171",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-67",
+						0
+					],
+					"source": [
+						"obj-184",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-185",
+						0
+					],
+					"source": [
+						"obj-171",
+						5
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						0
+					],
+					"source": [
+						"obj-185",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-186",
+						0
+					],
+					"source": [
+						"obj-171",
+						6
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						0
+					],
+					"source": [
+						"obj-186",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-187",
+						0
+					],
+					"source": [
+						"obj-171",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-59",
+						0
+					],
+					"source": [
+						"obj-187",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-188",
+						0
+					],
+					"source": [
+						"obj-171",
+						8
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-189",
+						0
+					],
+					"source": [
+						"obj-188",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-47",
+						0
+					],
+					"source": [
+						"obj-189",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-190",
+						0
+					],
+					"source": [
+						"obj-188",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-191",
+						0
+					],
+					"source": [
+						"obj-190",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-43",
+						0
+					],
+					"source": [
+						"obj-191",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-192",
+						0
+					],
+					"source": [
+						"obj-190",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-43",
+						0
+					],
+					"source": [
+						"obj-192",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-96",
+						1
+					],
+					"source": [
+						"obj-171",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-96",
+						0
+					],
+					"source": [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
+						0
+					],
+					"source": [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
+						1
+					],
+					"source": [
+						"obj-171",
+						10
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
+						0
+					],
+					"source": [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-117",
+						0
+					],
+					"source": [
+						"obj-170",
+						0
 					]
 				}
 			}

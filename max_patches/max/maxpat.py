@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-AMXD_META = 0  # value of the 4-byte "meta" chunk; see README (not interpreted by Ableton's parser)
+# The 4-byte "meta" chunk as Max writes it: 0 for a device without dependencies (an empty
+# "dependency_cache": this device uses none), 1 with dependencies (abstractions, files), 7 frozen.
+# Read from every Max-saved .amxd in Ableton/maxdevtools (44 saves by Max 8.5.5 to 9.0.10; see the README).
+AMXD_META = 0
 
-Rect = list[float]
+Rect = Sequence[float]  # x, y, width, height
 
 # ---- inlet/outlet counts of the classes used (see tests/clients/test_max_client.py for sources)
 _FIXED: dict[str, tuple[int, int, list[str]]] = {
     "udpsend": (1, 0, []), "udpreceive": (1, 1, [""]), "prepend": (1, 1, [""]),
     "loadbang": (1, 1, ["bang"]), "metro": (2, 1, ["bang"]), "i": (2, 1, ["int"]),
-    "+": (2, 1, ["int"]), "*": (2, 1, ["int"]), "/": (2, 1, ["float"]), "tosymbol": (1, 1, [""]),
+    "+": (2, 1, ["int"]), "-": (2, 1, ["int"]), "*": (2, 1, ["int"]), "%": (2, 1, ["int"]),
+    "/": (2, 1, ["float"]), "tosymbol": (1, 1, [""]), "split": (3, 2, ["int", "int"]),
+    "dict.deserialize": (1, 1, ["dictionary"]), "umenu": (1, 3, ["int", "", ""]),
     "print": (1, 0, []), "midiin": (1, 1, ["int"]), "midiout": (1, 0, []),
     "live.thisdevice": (1, 3, ["bang", "int", "int"]), "live.path": (1, 3, ["", "", ""]),
     "live.observer": (2, 2, ["", ""]),
@@ -45,6 +50,8 @@ def _io_counts(name: str, args: list[str]) -> tuple[int, int, list[str]]:
         "pack": lambda: (n, 1, [""]),
         "unpack": lambda: (1, n, [{"i": "int", "f": "float"}.get(a, "") for a in args]),
         "zl": lambda: (2, 2, ["", ""]),
+        # one outlet per key and one more (Max 8.5+ saves "legacy": 0 for this layout)
+        "dict.unpack": lambda: (1, n + 1, [""] * (n + 1)),
         "gate": lambda: (2, int(args[0]) if args else 1, [""] * (int(args[0]) if args else 1)),
     }
     if name in variable:
@@ -109,11 +116,18 @@ class Patcher:
 
 def live_param(maxclass: str, p: Patcher, rect: Rect, pres: Rect, longname: str, shortname: str,
                kind: int, low: float, high: float, initial: float, enum: tuple[str, ...] = (),
-               **attrs: Any) -> str:
-    """A Live-automatable parameter (kind 0 float, 1 int, 2 enum, as Max saves parameter_type)."""
+               hidden: bool = False, **attrs: Any) -> str:
+    """A Live parameter (kind 0 float, 1 int, 2 enum, as Max saves parameter_type).
+
+    ``hidden``: Live's visibility "Hidden" (``parameter_invisible`` 2, as in Max-saved devices): not
+    stored with the set, not automatable and with no initial value, so loading a set never sends it;
+    used for controls that switch something the session owns (the clock, the model) and for views."""
     value: dict[str, Any] = {"parameter_longname": longname, "parameter_shortname": shortname,
-                             "parameter_type": kind, "parameter_mmin": low, "parameter_mmax": high,
-                             "parameter_initial_enable": 1, "parameter_initial": [initial]}
+                             "parameter_type": kind, "parameter_mmin": low, "parameter_mmax": high}
+    if hidden:
+        value["parameter_invisible"] = 2
+    else:
+        value.update(parameter_initial_enable=1, parameter_initial=[initial])
     if enum:
         value["parameter_enum"] = list(enum)
     return p.ui(maxclass, rect, pres, parameter_enable=1, varname=longname,

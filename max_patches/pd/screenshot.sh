@@ -19,6 +19,6 @@ sleep 3
 DISPLAY="$DISPLAY_NUMBER" pd -nosound -nomidi -open max_patches/pd/sidl.pd >/dev/null 2>&1 & PD_PID=$!
 sleep 9  # a few bars of feedback
 DISPLAY="$DISPLAY_NUMBER" import -window root /tmp/sidl-pd-root.png
-# the patch window opens at +40+40 and is 740x760 plus Pd's menu bar
-convert /tmp/sidl-pd-root.png -crop 744x796+38+38 +repage docs/img/pd-panel.png
+# the patch window opens at +40+40 and is 740x870 plus Pd's menu bar
+convert /tmp/sidl-pd-root.png -crop 744x906+38+38 +repage docs/img/pd-panel.png
 echo "wrote docs/img/pd-panel.png"

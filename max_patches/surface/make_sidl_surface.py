@@ -5,8 +5,9 @@ daemon's OSC table (``docs/osc.md``): ``python max_patches/surface/make_sidl_sur
 
 Three tabs: *Perform* (mode, denoise, feel, morph, scene pads, generate controls, panic and the feedback
 strip), *Atoms* (atom number, mute, solo, gain, reset, activity plot) and *Setup* (model, clock,
-tempo, reconnect). The session registers itself for feedback when it loads (root ``onCreate``) and
-again from the *reconnect* button. The format details used here, and the Open Stage Control source
+tempo, reconnect). The session registers itself for feedback and asks for the state when it loads
+(root ``onCreate``) and again from the *reconnect* button; the reply moves the controls without
+sending anything back, and the tempo and clock follow the bridge every bar. The format details used here, and the Open Stage Control source
 files they were read from, are listed in ``README.md`` next to this script.
 """
 
@@ -133,11 +134,14 @@ def status_strip(id_: str) -> Widget:
         text(f"{id_}_bar", "bar #{@{fb_bar}[0]}  step #{@{fb_bar}[1]}", width=200),
         text(f"{id_}_tempo", "#{Number(@{fb_tempo}[0]).toFixed(1)} BPM  #{@{fb_tempo}[1]}", width=220),
         text(f"{id_}_stats", "#{Number(@{fb_stats}[0]).toFixed(0)} us  late #{@{fb_stats}[1]}", width=200),
-        text(f"{id_}_error", "@{fb_error}", wrap=True, align="left", expand=True, colorText=COLOURS["error"]),
+        # the error lamp: empty (dark) until the bridge refuses something, then the last error in red
+        text(f"{id_}_error", "#{@{fb_error} ? '⚠ ' + @{fb_error} : ''}", wrap=True, align="left", expand=True,
+             colorText=COLOURS["error"]),
     ], height=60)
 
 
 # the reply to /sidl/query: move the controls to the daemon's state without sending anything back
+# (set(..., {send: false})); the mute, solo and gain controls show the state of the atom typed in `atom`
 STATE_SCRIPT = """var s = JSON.parse(value)
 set('mode', s.requested_mode, {send: false})
 set('denoise', s.denoise, {send: false})
@@ -147,9 +151,27 @@ set('scene_select', s.scene, {send: false})
 set('tempo', s.bpm, {send: false})
 set('tempo_fader', s.bpm, {send: false})
 set('clock', s.clock, {send: false})
+set('model', s.model.model, {send: false})
 set('temperature', s.temperature, {send: false})
 set('seed', s.seed, {send: false})
+var atom = Number(get('atom'))
+var gain = s.gain[String(atom)]
+set('atom_mute', s.mute.indexOf(atom) >= 0 ? 1 : 0, {send: false})
+set('atom_solo', s.solo.indexOf(atom) >= 0 ? 1 : 0, {send: false})
+set('atom_gain', gain === undefined ? 1 : gain, {send: false})
 """
+# every bar: the tempo in use and its clock move the tempo controls and the clock switch
+TEMPO_SCRIPT = """set('tempo', value[0], {send: false})
+set('tempo_fader', value[0], {send: false})
+set('clock', value[1], {send: false})
+"""
+# every bar: the most active atoms, most active first, with their activity in percent
+TOP_SCRIPT = """var played = value.map(function (level, atom) { return [level, atom] }).filter(function (p) { return p[0] > 0 })
+played.sort(function (a, b) { return b[0] - a[0] })
+var top = played.slice(0, %d).map(function (p) { return p[1] + ' (' + Math.round(p[0] * 100) + '%%)' }).join('    ')
+set('top_atoms', top, {send: false})
+"""
+TOP = 8
 
 
 def perform_tab(s: Surface) -> Widget:
@@ -198,9 +220,9 @@ def perform_tab(s: Surface) -> Widget:
               height=70),
         # feedback receivers (invisible), and the state reply that re-syncs the controls
         receiver("fb_bar", "/sidl/bar", "ii", [0, 0]),
-        receiver("fb_tempo", "/sidl/tempo/now", "fs", [120, "internal"]),
+        {**receiver("fb_tempo", "/sidl/tempo/now", "fs", [120, "internal"]), "onValue": TEMPO_SCRIPT},
         receiver("fb_stats", "/sidl/stats", "fi", [0, 0]),
-        receiver("fb_error", "/sidl/error", "s", "no errors"),
+        receiver("fb_error", "/sidl/error", "s", ""),
         {"type": "script", "id": "state_sync", "address": "/sidl/state", "typeTags": "s", "bypass": True,
          "onValue": STATE_SCRIPT},
     ])
@@ -210,9 +232,10 @@ def atoms_tab(s: Surface) -> Widget:
     atom = ["@{atom}"]  # the atom number typed in the `atom` input, as the first argument
     return tab("tab_atoms", "Atoms", [
         panel("atoms_top", "horizontal", [
-            # bypass: choosing an atom number sends nothing by itself
+            # bypass: choosing an atom number sends nothing by itself; it asks for the state, whose
+            # reply shows that atom's mute, solo and gain
             {"type": "input", "id": "atom", "html": "atom #", "numeric": True, "validation": "^[0-9]{1,4}$",
-             "default": 0, "bypass": True, "width": 160},
+             "default": 0, "bypass": True, "width": 160, "onValue": s.query_script()},
             s.button("atom_mute", "mute", "/sidl/atom/mute", mode="toggle", on=1, type_tags="ii", pre_args=atom,
                      colour=COLOURS["mute"], width=150),
             s.button("atom_solo", "solo", "/sidl/atom/solo", mode="toggle", on=1, type_tags="ii", pre_args=atom,
@@ -223,6 +246,10 @@ def atoms_tab(s: Surface) -> Widget:
             s.button("atom_reset", "reset all (double-tap)", "/sidl/atom/reset", mode="momentary",
                      colour=COLOURS["setup"], double_tap=True, width=200),
         ], height=120),
+        text("top_atoms", "", height=60, align="left", wrap=True,
+             html=f"the {TOP} most active atoms this bar (activity %)"),
+        {"type": "script", "id": "top_sync", "address": "/sidl/activity", "typeTags": "f", "bypass": True,
+         "onValue": TOP_SCRIPT % TOP},
         activity_plot("activity", expand=True, html="activity per atom (this bar, 0..1)"),
         status_strip("atoms_feedback"),
     ])
@@ -237,7 +264,7 @@ def setup_tab(s: Surface) -> Widget:
             s.entry("model_path", "model folder (Enter to load)", "/sidl/model", type_tags="s", validation="^.+$",
                     align="left", expand=True),
         ], height=110),
-        s.switch("clock", "clock source (chosen at start: sidl run --clock)", "/sidl/clock",
+        s.switch("clock", "clock source (switches at the next bar)", "/sidl/clock",
                  ["internal", "midi", "link", "host"], ["internal", "midi", "link", "host"], colour=COLOURS["setup"],
                  type_tags="s", height=110),
         panel("setup_tempo", "horizontal", [

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from client_contract import NUMBER, STRING, ClientUse
+from client_contract import NUMBER, STRING, ClientUse, Follower
 
 PREFIX = "/sidl/"
 BANG = "bang"
@@ -63,8 +63,10 @@ class Patch:
     def __init__(self, doc: dict[str, Any]) -> None:
         patcher = doc["patcher"]
         self.boxes: dict[str, Box] = {}
+        self.raw: dict[str, dict[str, Any]] = {}  # every box's saved attributes
         for entry in patcher["boxes"]:
             raw = entry["box"]
+            self.raw[raw["id"]] = raw
             if "patcher" in raw:
                 raise ValueError(f"{raw['id']}: subpatchers are not read by this extractor")
             self.boxes[raw["id"]] = Box(raw["id"], raw["maxclass"], str(raw.get("text", "")),
@@ -239,3 +241,222 @@ def target_ports(path: Path) -> list[int]:
                 raise ValueError(f"{box.id}: udpsend without 'HOST PORT' arguments ({box.text!r})")
             ports.append(int(box.args[1]))
     return ports
+
+
+# ---------------------------------------------------------------------------------------------
+# following the bridge
+
+# widgets a performer moves (and that a follower may move back with "set")
+CONTROLS = {"number", "flonum", "umenu", "textedit", "matrixctrl", "live.dial", "live.numbox", "live.tab",
+            "live.text", "live.toggle", "live.menu", "toggle"}
+PER_BAR = ("/sidl/bar", "/sidl/activity", "/sidl/stats", "/sidl/tempo/now")
+
+
+def _feedback_outlets(patch: Patch) -> dict[str, tuple[Box, int]]:
+    """address → (route box, outlet) for every /sidl/... a route after udpreceive splits off."""
+    return {use.address: (patch.boxes[use.where.split()[0]], int(use.where.rsplit(" ", 1)[1]))
+            for use in _expect_uses(patch)}
+
+
+def _is_setter(box: Box) -> bool:
+    """A box whose output changes a control without output: "set …" message boxes, [prepend set]."""
+    if box.maxclass == "message":
+        return box.text.split()[:1] == ["set"]
+    return box.name == "prepend" and box.args[:1] == ["set"]
+
+
+def _gated(patch: Patch, control: Box) -> bool:
+    """A grid whose every outlet goes only to a gate's right inlet (closed while it is redrawn)."""
+    lines = [(d, i) for s, _, d, i in patch.lines if s == control.id]
+    return bool(lines) and all(patch.boxes[d].name == "gate" and i == 1 for d, i in lines)
+
+
+def _addresses_of(patch: Patch, control: Box) -> set[str]:
+    """The /sidl/... addresses that leave through udpsend downstream of ``control``."""
+    found, seen, todo = set(), {control.id}, deque([control.id])
+    while todo:
+        for box in patch.targets(todo.popleft()):
+            if box.id in seen:
+                continue
+            seen.add(box.id)
+            if box.maxclass == "message" and box.text.startswith(PREFIX) and patch.reaches(box.id, "udpsend"):
+                found.add(box.text.split()[0])
+            elif box.name == "prepend" and box.args[:1] and box.args[0].startswith(PREFIX):
+                found.add(box.args[0])
+            else:
+                todo.append(box.id)
+    return found
+
+
+def _walk_follow(patch: Patch, start: tuple[Box, int]) -> tuple[list[Box], bool]:
+    """From one outlet: the controls reached (through setters, or gated grids), and whether anything
+    reached udpsend (an echo). A control reached any other way passes its value on: walked through.
+    A gate's left inlet only opens or closes it: nothing passes there."""
+    controls, echo = [], False
+    seen: set[tuple[str, bool]] = set()
+    todo: deque[tuple[str, int | None, bool]] = deque([(start[0].id, start[1], False)])
+    while todo:
+        box_id, outlet, via_set = todo.popleft()
+        for src, out, dst, inlet in patch.lines:
+            if src != box_id or (outlet is not None and out != outlet):
+                continue
+            target = patch.boxes[dst]
+            setting = via_set or _is_setter(target)
+            if (target.id, setting) in seen or (target.name == "gate" and inlet == 0):
+                continue
+            seen.add((target.id, setting))
+            if target.name == "udpsend":
+                echo = True
+            elif target.name in CONTROLS and (via_set or _gated(patch, target)):
+                controls.append(target)  # moved without output (or its output is gated): a sink
+            else:
+                todo.append((target.id, None, setting and target.name not in CONTROLS))
+    return controls, echo
+
+
+def echoes(path: Path) -> list[str]:
+    """Feedback addresses from which a message can reach udpsend (following the bridge must not send)."""
+    patch = Patch(load(path))
+    return [address for address, start in _feedback_outlets(patch).items() if _walk_follow(patch, start)[1]]
+
+
+def followers(path: Path) -> list[Follower]:
+    """Controls the /sidl/state reply (through ``dict.unpack key:`` outlets) and the per-bar feedback
+    (``/sidl/tempo/now`` unpacked) move without output. Raises ValueError where a follower would send
+    something back to the bridge."""
+    patch = Patch(load(path))
+    outlets = _feedback_outlets(patch)
+    starts: list[tuple[str, tuple[Box, int]]] = []
+    if "/sidl/state" in outlets:
+        route, outlet = outlets["/sidl/state"]
+        reached = {b.id for b in patch.targets(route.id, outlet)}
+        todo = deque(reached)
+        while todo:
+            for box in patch.targets(todo.popleft()):
+                if box.id not in reached and box.name not in CONTROLS:
+                    reached.add(box.id)
+                    todo.append(box.id)
+        unpacks = [patch.boxes[b] for b in sorted(reached) if patch.boxes[b].name == "dict.unpack"]
+        inner = {b.id for u in unpacks for b in patch.targets(u.id) if b.name == "dict.unpack"}
+        for unpack in unpacks:
+            if unpack.id in inner:
+                continue  # a nested dictionary: followed from its outer key
+            for i, key in enumerate(unpack.args):
+                starts.append((f"state:{key.rstrip(':')}", (unpack, i)))
+    if "/sidl/tempo/now" in outlets:
+        route, outlet = outlets["/sidl/tempo/now"]
+        for box in patch.targets(route.id, outlet):
+            if box.name == "unpack":
+                starts += [(f"/sidl/tempo/now#{i}", (box, i)) for i in range(len(box.args))]
+    found = []
+    for source, start in starts:
+        controls, echo = _walk_follow(patch, start)
+        if echo:
+            raise ValueError(f"{start[0].id} [{start[0].text}] outlet {start[1]} ({source}) reaches udpsend: "
+                             "following the bridge would send to it")
+        for control in controls:
+            for address in sorted(_addresses_of(patch, control)):
+                found.append(Follower(source, address, f"{control.id} ({control.maxclass})"))
+    return found
+
+
+def _upstream(patch: Patch, box_id: str) -> set[str]:
+    seen, todo = {box_id}, deque([box_id])
+    while todo:
+        current = todo.popleft()
+        for s, _, d, _ in patch.lines:
+            if d == current and s not in seen:
+                seen.add(s)
+                todo.append(s)
+    return seen
+
+
+def query_triggers(path: Path) -> set[str]:
+    """What makes the patch send /sidl/query: "open" (loadbang, live.thisdevice), "reconnect" (a
+    button or live.text whose name or neighbouring comment says reconnect), "page" (a grid page)."""
+    patch = Patch(load(path))
+    found = set()
+    for box in patch.boxes.values():
+        if box.maxclass == "message" and box.text == f"{PREFIX}query" and patch.reaches(box.id, "udpsend"):
+            for source in (patch.boxes[b] for b in _upstream(patch, box.id)):
+                raw = source.name
+                if raw in ("loadbang", "live.thisdevice"):
+                    found.add("open")
+                elif raw in ("button", "live.text") and _named(patch, source, "reconnect"):
+                    found.add("reconnect")
+    return found
+
+
+def _named(patch: Patch, box: Box, word: str) -> bool:
+    """The box's text or varname, or a comment in the presentation right beside it, says ``word``."""
+    raw = patch.raw[box.id]
+    if word in str(raw.get("text", "")).lower() or word in str(raw.get("varname", "")).lower():
+        return True
+    rect = raw.get("presentation_rect")
+    if not rect:
+        return False
+    for other in patch.raw.values():
+        near = other.get("presentation_rect")
+        if other.get("maxclass") == "comment" and near and word in str(other.get("text", "")).lower() \
+                and abs(near[1] - rect[1]) < 10 and 0 <= near[0] - (rect[0] + rect[2]) < 20:
+            return True
+    return False
+
+
+def per_bar_prints(path: Path) -> list[str]:
+    """print objects reached from the feedback that comes every bar (or step)."""
+    patch = Patch(load(path))
+    outlets = _feedback_outlets(patch)
+    found = []
+    for address in PER_BAR:
+        if address not in outlets:
+            continue
+        route, outlet = outlets[address]
+        seen, todo = set(), deque(b.id for b in patch.targets(route.id, outlet))
+        while todo:
+            current = patch.boxes[todo.popleft()]
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            if current.name == "print":
+                found.append(f"{current.id} [{current.text}] ({address})")
+            todo.extend(b.id for b in patch.targets(current.id))
+    return found
+
+
+def choice_labels(path: Path) -> dict[str, list[str]]:
+    """What a umenu or live.tab shows per choice, by the address its choices send (through ``sel``)."""
+    patch = Patch(load(path))
+    raw = patch.raw
+    out: dict[str, list[str]] = {}
+    for box in patch.boxes.values():
+        if box.maxclass == "umenu":
+            labels = [item for item in raw[box.id].get("items", []) if item != ","]
+        elif box.maxclass == "live.tab":
+            labels = list(raw[box.id]["saved_attribute_attributes"]["valueof"].get("parameter_enum", []))
+        else:
+            continue
+        for address in _addresses_of(patch, box):
+            out[address] = [str(label) for label in labels]
+    return out
+
+
+def error_lamps(path: Path) -> list[dict[str, Any]]:
+    """Panels moved by /sidl/error (a message that changes their colour): their saved attributes."""
+    patch = Patch(load(path))
+    raw = patch.raw
+    outlets = _feedback_outlets(patch)
+    if "/sidl/error" not in outlets:
+        return []
+    route, outlet = outlets["/sidl/error"]
+    seen, todo, lamps = set(), deque(b.id for b in patch.targets(route.id, outlet)), []
+    while todo:
+        current = patch.boxes[todo.popleft()]
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        for target in patch.targets(current.id):
+            if target.maxclass == "panel" and current.maxclass == "message" and "color" in current.text:
+                lamps.append({**raw[target.id], "lit_by": current.text})
+        todo.extend(b.id for b in patch.targets(current.id))
+    return lamps

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from client_contract import NUMBER, STRING, ClientUse
+from client_contract import NUMBER, STRING, ClientUse, Follower
 
 Widget = dict[str, Any]
 
@@ -34,7 +34,8 @@ _TYPED = r"\{\s*type:\s*'(?P<letter>[a-zA-Z])'\s*,\s*value:\s*(?P<value>" + _NUM
 _ARG = re.compile(r"\s*,\s*(?:" + _TYPED + r"|(?P<num>" + _NUM + r")|(?P<str>" + _STR + r"))")
 _SEND = re.compile(r"send\(\s*(?:'(?P<target>[^'/][^']*)'\s*,\s*)?'(?P<address>/[^']*)'(?P<args>(?:" + _ARG.pattern
                    + r")*)\s*\)")
-_SET = re.compile(r"set\(\s*" + _STR + r"\s*,\s*[\w.\[\]']+\s*,\s*\{\s*send:\s*false\s*\}\s*\)")
+# set(id, value, {send: false}) on one line; the value is any expression without another set( in it
+_SET = re.compile(r"set\(\s*'(?P<id>[^'\\\n]*)'\s*,\s*(?P<value>(?:(?!\bset\().)+?)\s*,\s*\{\s*send:\s*false\s*\}\s*\)")
 _CALL = re.compile(r"\b(send|set|stateSet|toolbar|reload)\s*\(")
 
 
@@ -275,3 +276,79 @@ def target_ports(path: Path) -> list[int]:
             ports.update(int(t.rsplit(":", 1)[1]) for t in _targets(widget.get("target", ""), where))
         ports.update(int(target.rsplit(":", 1)[1]) for _, target, _, _ in sends if target is not None)
     return sorted(ports)
+
+
+# ---------------------------------------------------------------------------------------------
+# following the bridge
+
+
+def _script_sets(widget: Widget, prop: str) -> list[tuple[str, str]]:
+    """(widget id, value expression) of every set(..., {send: false}) in one script of ``widget``."""
+    code = widget.get(prop, "")
+    return [(m.group("id"), m.group("value")) for m in _SET.finditer(code)]
+
+
+def followers(path: Path) -> list[Follower]:
+    """Controls a feedback script moves with set(..., {send: false}) (which sends nothing back): from
+    the /sidl/state reply (source ``state:<key>``, the key read as ``s.<key>``) and from per-bar
+    feedback (source ``<address>#<argument>``, read as ``value[<argument>]``)."""
+    widgets = list(walk(load(path)))
+    by_id = {w["id"]: w for w in widgets}
+    found = []
+    for widget in widgets:
+        address = widget.get("address", "auto")
+        if widget.get("type") not in SILENT or address == "auto":
+            continue
+        for target, value in _script_sets(widget, "onValue"):
+            control = by_id.get(target)
+            if control is None or not _is_sender(control):
+                continue
+            if address == "/sidl/state":
+                key = re.search(r"\bs\.(\w+)", value)
+                source = f"state:{key.group(1)}" if key else None
+            else:
+                index = re.fullmatch(r"value\[(\d+)\]", value.strip())
+                source = f"{address}#{index.group(1)}" if index else None
+            if source is not None:
+                found.append(Follower(source, address_of(control), f"{widget['id']}.onValue → {target}"))
+    return found
+
+
+def query_triggers(path: Path) -> set[str]:
+    """When the session sends /sidl/query: "open" (the root's onCreate), "reconnect" (a widget that
+    registers for feedback again and then queries)."""
+    found = set()
+    for widget in walk(load(path)):
+        queries = [prop for prop, _, address, _ in script_sends(widget) if address == "/sidl/query"]
+        if not queries:
+            continue
+        if widget.get("type") == "root" and "onCreate" in queries:
+            found.add("open")
+        registers = address_of(widget) == "/sidl/register" or any(
+            address == "/sidl/register" for _, _, address, _ in script_sends(widget))
+        if widget.get("type") != "root" and registers:
+            found.add("reconnect")
+    return found
+
+
+def per_bar_prints(path: Path) -> list[str]:
+    """Scripts that write to the console (console.log) on feedback."""
+    return [f"{w['id']}.{prop}" for w in walk(load(path)) for prop in SCRIPT_PROPS
+            if "console." in w.get(prop, "")]
+
+
+def choice_labels(path: Path) -> dict[str, list[str]]:
+    """What each switch shows per choice, by the address it sends."""
+    out: dict[str, list[str]] = {}
+    for widget in walk(load(path)):
+        if widget.get("type") == "switch" and _is_sender(widget):
+            values = widget.get("values")
+            labels = values["labels"] if isinstance(values, dict) and "labels" in values else switch_values(widget)
+            out[address_of(widget)] = [str(label) for label in labels]
+    return out
+
+
+def echoes(path: Path) -> list[str]:
+    """Feedback receivers (widgets with a feedback address) whose scripts send OSC."""
+    return [f"{w['id']}.{prop}" for w in walk(load(path)) if w.get("type") in SILENT
+            and w.get("address", "auto") != "auto" for prop, _, _, _ in script_sends(w)]

@@ -30,6 +30,16 @@ CLIENT_FILES = {
 }
 CLIENT_SUFFIXES = {".pd", ".maxpat", ".amxd", ".json", ".tosc", ".touchosc"}
 PERFORMER = sorted(a.path for a in TABLE if a.performer)
+# keys of the /sidl/state JSON (bridge/live/daemon.py LiveBridge.state) → the control they move; the
+# mode control follows "requested_mode" (what was asked for; "mode" is what plays until the next bar)
+STATE_FOLLOWED = {"requested_mode": "/sidl/mode", "bpm": "/sidl/tempo", "clock": "/sidl/clock",
+                  "model": "/sidl/model", "denoise": "/sidl/denoise", "morph": "/sidl/morph",
+                  "mute": "/sidl/atom/mute"}
+# per-bar feedback (argument index) → the control it moves
+PER_BAR_FOLLOWED = {"/sidl/tempo/now#0": "/sidl/tempo", "/sidl/tempo/now#1": "/sidl/clock"}
+# the choices a client shows by name (in this order), by the address they send
+LABELLED = {"/sidl/mode": BY_PATH["/sidl/mode"].args[0].choices, "/sidl/clock": BY_PATH["/sidl/clock"].args[0].choices,
+            "/sidl/model": ("drums", "piano")}  # the bundled models (any other is typed as a name or path)
 
 
 def _extractor(name: str) -> ModuleType:
@@ -112,6 +122,48 @@ def test_sends_to_the_bridge_port_and_registers_for_feedback(client: tuple[str, 
     assert {"/sidl/bar", "/sidl/activity"} <= expects, f"{name} displays only {sorted(expects)}"
     assert "/sidl/register" in {u.address for u in uses if u.direction == "send"}, \
         f"{name} shows feedback but never sends /sidl/register, so it would receive none"
+
+
+@pytest.fixture(scope="module", params=sorted(CLIENT_FILES))
+def client_file(request: pytest.FixtureRequest) -> tuple[Path, ModuleType]:
+    return CLIENTS / request.param, _extractor(CLIENT_FILES[request.param])
+
+
+def test_asks_for_the_state_when_it_opens_and_after_reconnect(client_file: tuple[Path, ModuleType]) -> None:
+    path, extractor = client_file
+    triggers = extractor.query_triggers(path)
+    assert {"open", "reconnect"} <= triggers, f"{path.name} sends /sidl/query only on {sorted(triggers)}"
+
+
+def test_the_state_reply_moves_the_controls(client_file: tuple[Path, ModuleType]) -> None:
+    path, extractor = client_file
+    moved = {(f.source, f.address) for f in extractor.followers(path)}
+    missing = [f"{key} → {address}" for key, address in STATE_FOLLOWED.items() if (f"state:{key}", address) not in moved]
+    assert not missing, f"{path.name}: /sidl/state does not move {missing}"
+
+
+def test_the_tempo_and_clock_controls_follow_every_bar(client_file: tuple[Path, ModuleType]) -> None:
+    path, extractor = client_file
+    moved = {(f.source, f.address) for f in extractor.followers(path)}
+    missing = [f"{source} → {address}" for source, address in PER_BAR_FOLLOWED.items() if (source, address) not in moved]
+    assert not missing, f"{path.name}: per-bar feedback does not move {missing}"
+
+
+def test_following_the_bridge_sends_nothing_back(client_file: tuple[Path, ModuleType]) -> None:
+    path, extractor = client_file
+    assert extractor.echoes(path) == [], f"{path.name}: feedback that reaches the bridge again"
+
+
+def test_nothing_is_printed_every_bar(client_file: tuple[Path, ModuleType]) -> None:
+    path, extractor = client_file
+    assert extractor.per_bar_prints(path) == []
+
+
+def test_choices_are_shown_by_name(client_file: tuple[Path, ModuleType]) -> None:
+    path, extractor = client_file
+    labels = extractor.choice_labels(path)
+    for address, names in LABELLED.items():
+        assert labels.get(address) == list(names), f"{path.name}: {address} shows {labels.get(address)}"
 
 
 def test_the_max_for_live_device_forwards_lives_transport() -> None:
