@@ -1,4 +1,4 @@
-"""Morphing two played grooves without losing either player's feel.
+"""Morphing two played grooves without losing either player's feel (see :mod:`sidl.bridge.feel`).
 
 :func:`sidl.bridge.ops.interpolate` morphs codes, and decoding a code gives the dictionary's hits,
 velocities and timing, so a plain morph turns both grooves into what the dictionary can say. Here
@@ -20,6 +20,7 @@ import numpy as np
 from sidl.bridge import ops
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import ParameterError
+from sidl.bridge.feel import FeelSource, with_feel
 
 
 def morph(engine: Engine, grid_a: np.ndarray, grid_b: np.ndarray, t: float) -> np.ndarray:
@@ -34,23 +35,5 @@ def morph(engine: Engine, grid_a: np.ndarray, grid_b: np.ndarray, t: float) -> n
     bars = engine.geometry.column_bars(-(-steps // spb) * spb)  # the bar of every code column
     mixed = ops.interpolate(code_a, code_b, float(t), k=engine.info.atoms_per_bar, column_bars=bars)
     decoded = engine.decode(mixed)[:, :steps]
-    layout, threshold = engine.codec.grid_layout, engine.codec.hit_threshold
     decoded_a, decoded_b = engine.decode(code_a)[:, :steps], engine.decode(code_b)[:, :steps]
-
-    def belief(rows: slice) -> np.ndarray:
-        return (1 - t) * (a[rows] - decoded_a[rows]) + t * (b[rows] - decoded_b[rows]) + decoded[rows]
-
-    rows = layout.hit.rows
-    hits = belief(rows) > threshold
-    in_a, in_b = a[rows] > threshold, b[rows] > threshold
-    from_a = hits & in_a & (~in_b | (t <= 0.5))
-    from_b = hits & in_b & ~from_a
-    out = np.zeros_like(a)
-    for group in layout.groups:
-        if group.role == "hold":  # holds span the steps between onsets: mixed like the hits themselves
-            out[group.rows] = (belief(group.rows) > threshold).astype(np.float32)
-            continue
-        out[group.rows] = np.where(from_a, a[group.rows], np.where(from_b, b[group.rows],
-                                                                   np.where(hits, decoded[group.rows], 0.0)))
-    out[rows] = hits.astype(np.float32)
-    return out
+    return with_feel(engine.codec, decoded, [FeelSource(1.0 - t, a, decoded_a), FeelSource(t, b, decoded_b)])

@@ -30,7 +30,7 @@ like a looper. The bar is processed half a grid step *before* its boundary: a no
 that rounds to the next bar's first step anyway, so nothing is lost and the next bar's first notes
 are never late. When the player stops (an empty window), the last code keeps playing (freeze).
 ``feel`` (1 by default) is how much of the played bar the code does not explain is kept
-(:mod:`bridge.live.feel`): at 1 and no edits the bar plays back as played, with the player's
+(:mod:`bridge.feel`): at 1 and no edits the bar plays back as played, with the player's
 velocity and micro-timing, and the edits change only what they touch; at 0 the dictionary alone.
 """
 
@@ -53,11 +53,13 @@ from sidl.bridge.codecs import DrumMap
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
-from sidl.bridge.live.feel import keep_feel
+from sidl.bridge.feel import FeelSource, keep_feel, with_feel
 from sidl.bridge.live.filter_gate import FilterGate
 from sidl.bridge.live.limits import DEFAULT_MODE, check_mode
 from sidl.bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
+from sidl.bridge.live.osc_table import ATOMS_PER_PAGE, MAX_REPLY, STATE_LISTED
 from sidl.bridge.live.quantizer import RollingQuantizer
+from sidl.bridge.live.realtime import favour_timing_threads
 from sidl.bridge.live.scheduler import Scheduler
 from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
@@ -130,6 +132,9 @@ class LiveBridge:
         self.now = now
         self._controls = Controls()
         self._scenes: Mapping[int, np.ndarray] = MappingProxyType({})
+        # the bar each scene was coded from, where it was stored from play (a session stores codes only):
+        # a morph toward the scene, or recalling it, plays it with the feel it was played with
+        self._scene_bars: Mapping[int, np.ndarray] = MappingProxyType({})
         self._edits = threading.Lock()  # serialises replacing the controls and scenes (reads take no lock)
         self.scheduler = Scheduler(send, now=now)
         self.decoder = MidiInputDecoder(input_channel)
@@ -171,15 +176,42 @@ class LiveBridge:
             self._controls = replace(new, **values) if values else new
             return self._controls
 
+    def check_atom(self, atom: object) -> int:
+        """``atom`` if it numbers an atom of the model in use, else :class:`ParameterError` naming it
+        and the model's range (an atom beyond the model is refused, never clamped or ignored)."""
+        atoms = self.engine.info.atoms
+        if isinstance(atom, bool) or not isinstance(atom, int) or not 0 <= atom < atoms:
+            raise ParameterError(f"atom {atom!r} is outside the model in use ({self.engine.info.name!r}: atoms "
+                                 f"0..{atoms - 1})")
+        return atom
+
     @property
     def scenes(self) -> Mapping[int, np.ndarray]:
         """The stored scenes' codes: a read-only snapshot, replaced whole when a scene is stored."""
         return self._scenes
 
-    def add_scenes(self, scenes: Mapping[int, np.ndarray]) -> None:
-        """Store ``scenes`` (slot → code), e.g. from a session file."""
+    def add_scenes(self, scenes: Mapping[int, np.ndarray], played: Mapping[int, np.ndarray] | None = None) -> None:
+        """Store ``scenes`` (slot → code), e.g. from a session file, with the bar each was coded from
+        where known (``played``, slot → grid); a slot stored without one plays as the dictionary hears it."""
+        played = played or {}
         with self._edits:
             self._scenes = MappingProxyType({**self._scenes, **{int(s): np.array(c) for s, c in scenes.items()}})
+            bars = {s: g for s, g in self._scene_bars.items() if s not in scenes}
+            bars.update({int(s): np.array(played[s]) for s in scenes if played.get(s) is not None})
+            self._scene_bars = MappingProxyType(bars)
+
+    @property
+    def scene_bars(self) -> Mapping[int, np.ndarray]:
+        """The bar each stored scene was coded from, where known (slot → grid; read-only snapshot)."""
+        return self._scene_bars
+
+    def _scene_source(self, slot: int, weight: float, scenes: Mapping[int, np.ndarray],
+                      bars: Mapping[int, np.ndarray]) -> FeelSource | None:
+        """Scene ``slot`` as a groove whose feel is kept (None: stored without its bar)."""
+        played = bars.get(slot)
+        if played is None or slot not in scenes:
+            return None
+        return FeelSource(weight, played, self.engine.decode(scenes[slot])[:, -played.shape[1]:])
 
     # ------------------------------------------------------------------ input
     def on_midi(self, data: list[int], t: float) -> None:
@@ -266,13 +298,13 @@ class LiveBridge:
             self.engine, self.pending_engine = self.pending_engine, None
             self.last_code = self.last_played = None
             with self._edits:  # codes of another dictionary mean nothing to this one
-                self._scenes = MappingProxyType({})
+                self._scenes = self._scene_bars = MappingProxyType({})
             self.panic()  # a model change silences what the old one played
             log.info("model swapped to %s at bar %d", self.engine.info.name, bar)
         with self._lock:
             window = self.quantizer.window(end_bar=bar, bars=self.window_bars)
             self.quantizer.forget_before(bar)
-        c, scenes = self.controls, self.scenes  # one snapshot of each for the whole bar
+        c, scenes, scene_bars = self.controls, self.scenes, self._scene_bars  # one snapshot of each for the bar
         engine = self.engine
         spb = engine.info.steps_per_bar
         bars_of = engine.geometry.column_bars(window.shape[1])
@@ -300,13 +332,18 @@ class LiveBridge:
         full[:, last_columns] = edited
         grid = engine.decode(full)[:, -spb:]
         if c.mode == "loop" and played is not None and c.feel > 0:
-            # the bar as played, changed only where the edits change the code's part (bridge.live.feel)
+            # the bar as played, changed only where the edits change the code's part (bridge.feel)
             if edited is bar_code:
                 unedited = grid
             else:
                 full[:, last_columns] = bar_code
                 unedited = engine.decode(full)[:, -spb:]
-            grid = keep_feel(engine.codec, played, unedited, grid, c.feel)
+            toward = None
+            if c.scene is not None and c.morph > 0:  # morphing toward a scene: toward its bar as played
+                toward = self._scene_source(c.scene, 0.0, scenes, scene_bars)
+            grid = keep_feel(engine.codec, played, unedited, grid, c.feel, toward=toward, t=c.morph)
+        elif c.mode == "generate" and c.feel > 0:
+            grid = with_feel(engine.codec, grid, self._generated_sources(c, scenes, scene_bars))
         if (c.mode, c.scene) != (self.mode, self._scene_in_force):
             # a mode or scene change takes effect at this boundary, and what the old one left
             # sounding (or had scheduled) is released first
@@ -340,6 +377,18 @@ class LiveBridge:
             reading = engine.reconstruct(window, 2 * engine.info.atoms_per_bar)[rows]
             dictionary = reading.reshape(hits.shape[0], -1, spb)[:, played[0]:].mean(axis=1)
         return FilterGate(bar, spb, dictionary, hits)
+
+    def _generated_sources(self, c: Controls, scenes: Mapping[int, np.ndarray],
+                           scene_bars: Mapping[int, np.ndarray]) -> list[FeelSource]:
+        """The played grooves under generate mode's bar (:meth:`_generated`): the selected scene's
+        (and, while morphing, the scene before it), weighted like their codes and by the feel."""
+        if c.scene is None or c.scene not in scenes:
+            return []  # generated from the atoms' statistics: the dictionary's own feel
+        others = [s for s in sorted(scenes) if s < c.scene]
+        t = c.morph if others and c.morph < 1.0 else 1.0
+        parts = [(c.scene, t)] + ([(others[-1], 1.0 - t)] if t < 1.0 else [])
+        sources = [self._scene_source(slot, c.feel * w, scenes, scene_bars) for slot, w in parts]
+        return [s for s in sources if s is not None]
 
     def _generated(self, bar: int, columns: int, c: Controls, scenes: Mapping[int, np.ndarray]) -> np.ndarray:
         """Generate mode: the selected scene (morphing from the one before it by ``morph``), else a
@@ -385,10 +434,10 @@ class LiveBridge:
 
     # ------------------------------------------------------------------ scenes
     def store_scene(self, slot: int) -> None:
-        code = self.last_code
+        code, played = self.last_code, self.last_played
         if code is None:
             raise ParameterError("nothing has been coded yet: play a bar before storing a scene")
-        self.add_scenes({slot: code})
+        self.add_scenes({slot: code}, None if played is None else {slot: played})
 
     def swap_model(self, engine: Engine) -> None:
         """Queue ``engine`` (already loaded and warmed) for the next bar boundary; it must read the
@@ -431,6 +480,7 @@ class LiveBridge:
 
     def run(self, sleep: Callable[[float], None] = time.sleep) -> None:
         """The bar loop until :meth:`stop`; the scheduler thread sends the notes."""
+        favour_timing_threads()
         self.scheduler.start()
         bar: int | None = None
         while not self._stop.is_set():
@@ -454,13 +504,18 @@ class LiveBridge:
             return None, 0.01  # the bar is found again from the clock once it runs
         if bar is None:
             bar = self.next_bar()
+        elif bar < self.next_bar() - 1:  # that bar is over (a model call past its deadline): don't play it late
+            log.warning("the bar loop fell %d bar(s) behind (a model call took too long): skipping to bar %d",
+                        self.next_bar() - bar, self.next_bar())
+            bar = self.next_bar()
         wait = self.next_processing_time(bar) - self.now()
         if wait > 0:
             return bar, min(wait, 0.05)
         try:
             self.process_bar(bar)
-        except Exception:  # a bad window or model error must not stop the music
-            log.exception("bar %d failed; keeping the last pattern", bar)
+        except Exception:  # a bad window or model error must neither stop the loop nor leave a note on
+            log.exception("bar %d failed: silencing, the loop goes on", bar)
+            self.panic()
         return bar + 1, 0.0
 
     def next_bar(self) -> int:
@@ -479,22 +534,64 @@ class LiveBridge:
             released += self.panic()  # make the reset heard even when nothing was sounding
         return released
 
-    def state(self) -> dict[str, Any]:
+    def state(self, *, listed: int = STATE_LISTED, model_loading: str | None = None) -> dict[str, Any]:
+        """The state ``/sidl/query`` answers: the controls, clock, model and timing, with the atom
+        edits summarised — the ``listed`` lowest atoms of each kind plus the counts (``atom_edits``);
+        :meth:`atoms_page` pages through them all."""
         c = self.controls
+        mute, solo, gains = sorted(c.mute), sorted(c.solo), sorted(c.gain.items())
+        atoms = self.engine.info.atoms
         return {"mode": self.mode, "requested_mode": c.mode, "denoise": c.denoise, "feel": c.feel, "morph": c.morph,
                 "scene": c.scene,
-                "temperature": c.temperature, "seed": c.seed, "scenes": sorted(self.scenes), "mute": sorted(c.mute),
-                "solo": sorted(c.solo),
-                "gain": {str(a): g for a, g in c.gain.items()}, "bpm": round(self.clock.bpm, 3),
-                "clock": self.clock.source, "model": self.engine.describe(),
+                "temperature": c.temperature, "seed": c.seed, "scenes": sorted(self.scenes), "mute": mute[:listed],
+                "solo": solo[:listed],
+                "gain": {str(a): round(g, 4) for a, g in gains[:listed]}, "bpm": round(self.clock.bpm, 3),
+                "atom_edits": {"mute": len(mute), "solo": len(solo), "gain": len(gains), "listed": listed,
+                               "complete": max(len(mute), len(solo), len(gains)) <= listed,
+                               "pages": -(-atoms // ATOMS_PER_PAGE), "page_atoms": ATOMS_PER_PAGE},
+                "clock": self.clock.source, "provider": self.engine.provider, "model": self.engine.describe(),
+                "model_loading": model_loading,
+                "model_pending": None if (pending := self.pending_engine) is None else pending.info.name,
                 "late_events": self.scheduler.lateness.late_events, "lateness_ms": self._lateness_ms()}
+
+    def atoms_page(self, page: int) -> dict[str, Any]:
+        """The atom edits of atoms ``page × ATOMS_PER_PAGE`` onwards (``/sidl/atoms/query``)."""
+        atoms = self.engine.info.atoms
+        pages = -(-atoms // ATOMS_PER_PAGE)
+        if isinstance(page, bool) or not isinstance(page, int) or not 0 <= page < pages:
+            raise ParameterError(f"page {page!r} is not one of the atom pages 0..{pages - 1} "
+                                 f"(model {self.engine.info.name!r}: {atoms} atoms, {ATOMS_PER_PAGE} a page)")
+        c = self.controls
+        first, last = page * ATOMS_PER_PAGE, min((page + 1) * ATOMS_PER_PAGE, atoms) - 1
+        return {"page": page, "pages": pages, "first": first, "last": last,
+                "mute": sorted(a for a in c.mute if first <= a <= last),
+                "solo": sorted(a for a in c.solo if first <= a <= last),
+                "gain": {str(a): round(g, 4) for a, g in sorted(c.gain.items()) if first <= a <= last}}
+
+    def atoms_page_json(self, page: int) -> str:
+        return json.dumps(self.atoms_page(page), sort_keys=True)
 
     def _lateness_ms(self) -> dict[str, float]:
         samples = np.asarray(self.scheduler.lateness.samples[-5000:], dtype=np.float64) * 1000.0
         if not samples.size:
             return {}
-        return {"p50": round(float(np.percentile(samples, 50)), 3), "p99": round(float(np.percentile(samples, 99)), 3),
+        p50, p99 = np.percentile(samples, [50, 99])  # one sort for both (a query must stay cheap)
+        return {"p50": round(float(p50), 3), "p99": round(float(p99), 3),
                 "max": round(float(samples.max()), 3), "count": int(samples.size)}
 
-    def state_json(self) -> str:
-        return json.dumps(self.state(), sort_keys=True)
+    def state_json(self, *, model_loading: str | None = None, max_bytes: int = MAX_REPLY - 64) -> str:
+        """:meth:`state` as JSON of at most ``max_bytes`` (what one reply datagram carries): fewer
+        atoms listed if needed, and as a last resort the model's strings shortened (they come from
+        its metadata)."""
+        state: dict[str, Any] = {}
+        for listed in (STATE_LISTED, 16, 0):
+            state = self.state(listed=listed, model_loading=model_loading)
+            text = json.dumps(state, sort_keys=True)
+            if len(text.encode()) <= max_bytes:
+                return text
+        state["model"] = {k: (v[:64] if isinstance(v, str) else v if isinstance(v, (int, float)) else str(v)[:64])
+                          for k, v in list(state["model"].items())[:16]}
+        for key in ("model_loading", "model_pending"):
+            if isinstance(state.get(key), str):
+                state[key] = state[key][:64]
+        return json.dumps(state, sort_keys=True)

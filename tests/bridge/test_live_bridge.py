@@ -420,3 +420,71 @@ def test_osc_feel_sets_and_clamps(engine: Engine) -> None:
     assert bridge.controls.feel == 0.0
     with pytest.raises(ParameterError, match="must be a number"):
         validate("/sidl/feel", ["a lot"])
+
+
+def play_funk_bar(bridge: LiveBridge, bar: int) -> None:
+    """Another groove, with its own feel: sixteenth hats, syncopated kicks, late snares, soft hats."""
+    rng = np.random.default_rng(100 + bar)
+    hits = [(0, 36), (0.75, 36), (2.5, 36), (1, 38), (3, 38)] + [(i / 4, 42) for i in range(16)]
+    for beat, pitch in hits:
+        late = 0.03 if pitch == 38 else float(rng.uniform(-0.01, 0.01))
+        velocity = 30 + int(rng.integers(0, 20)) if pitch == 42 else 110
+        t = (bar * 4 + beat) * 0.5 + late
+        bridge.on_midi([0x99, pitch, velocity], t)
+        bridge.on_midi([0x89, pitch, 0], t + 0.05)
+
+
+def test_scenes_keep_the_feel_they_were_played_with(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scene stored from play comes back as played: morph 1 toward it (and recalling it, in loop or
+    generate mode) plays its bar with its player's velocities and timing, not the dictionary's; in
+    between, every hit carries the feel of the groove it came from."""
+    coded: list[np.ndarray] = []
+    encode = Engine.encode
+    monkeypatch.setattr(Engine, "encode", lambda self, grid, *a, **kw: (coded.append(grid), encode(self, grid, *a, **kw))[1])
+    bridge, _, _ = make(engine)
+    grids = scheduled(bridge, monkeypatch)
+    spb = engine.info.steps_per_bar
+    for bar in range(2):
+        play_funk_bar(bridge, bar)
+    bridge.process_bar(2)
+    funk = coded[-1][:, -spb:]
+    bridge.store_scene(3)
+    for bar in range(2, 4):
+        play_humanised_bar(bridge, bar)
+    bridge.process_bar(4)
+    rock = coded[-1][:, -spb:]
+    layout, rows = engine.codec.grid_layout, engine.codec.hit_rows
+
+    def assert_is(grid: np.ndarray, played: np.ndarray) -> None:
+        hits = played[rows] > 0.5
+        np.testing.assert_array_equal(grid[rows] > 0.5, hits)
+        for group in layout.groups[1:]:
+            np.testing.assert_allclose(grid[group.rows][hits], played[group.rows][hits], atol=1e-6)
+
+    bridge.change_controls(scene=3, morph=1.0)
+    bridge.process_bar(4)
+    assert_is(grids[-1], funk)  # before: the dictionary's reading of the funk bar, or the rock bar's strays on it
+    bridge.change_controls(morph=0.5)
+    bridge.process_bar(4)
+    mixed = grids[-1]
+    hits = mixed[rows] > 0.5
+    assert hits.any()
+    in_rock, in_funk = rock[rows] > 0.5, funk[rows] > 0.5
+    for group in layout.groups[1:]:
+        values = mixed[group.rows]
+        from_rock = hits & in_rock  # ties go to the bar being played
+        from_funk = hits & in_funk & ~in_rock
+        np.testing.assert_allclose(values[from_rock], rock[group.rows][from_rock], atol=1e-6)
+        np.testing.assert_allclose(values[from_funk], funk[group.rows][from_funk], atol=1e-6)
+    bridge.change_controls(mode="generate", morph=1.0)
+    bridge.process_bar(5)
+    assert_is(grids[-1], funk)
+    bridge.change_controls(mode="generate", feel=0.0)  # feel 0: the dictionary's reading of the scene
+    bridge.process_bar(6)
+    assert not np.allclose(grids[-1][layout.velocity.rows][funk[rows] > 0.5],
+                           funk[layout.velocity.rows][funk[rows] > 0.5])
+
+
+def test_state_names_where_the_model_runs(engine: Engine) -> None:
+    bridge, _, _ = make(engine)
+    assert bridge.state()["provider"] == engine.provider == "cpu"
