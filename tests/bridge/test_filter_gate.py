@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sidl.bridge.denoise import DICTIONARY_WEIGHT, keep_below
-from sidl.bridge.live.filter_gate import FilterGate
+from sidl.bridge.live.filter_gate import ROW_WEIGHT, FilterGate
 
 SPB, ROWS, TOM, HAT = 16, 9, 5, 2
 
@@ -26,7 +26,23 @@ def test_the_groove_passes_and_a_stray_is_held_back() -> None:
     assert hat is not None and tom is not None
     assert FilterGate.passes(hat, 0.9) and not FilterGate.passes(tom, 0.9)
     assert FilterGate.passes(tom, 0.0)  # strength 0 passes everything
-    assert hat == pytest.approx(DICTIONARY_WEIGHT * 0.9 + (1 - DICTIONARY_WEIGHT) * 1.0)
+    prior = DICTIONARY_WEIGHT * 0.9 + (1 - DICTIONARY_WEIGHT) * 1.0
+    assert hat == pytest.approx((1 - ROW_WEIGHT) * prior + ROW_WEIGHT * 1.0)  # hats in every bar before
+
+
+def test_an_off_pattern_hit_on_a_row_the_player_keeps_using_is_theirs() -> None:
+    """A ghost note between the hats on the hat row (played in every bar before) is believed more
+    than the same note on the tom, never played: a stray lands as often on a piece nobody touches."""
+    window = np.zeros((ROWS, 4 * SPB), bool)
+    window[HAT, ::4] = True
+    window[HAT, 4 * SPB - 16 + 6] = True  # one ghost hat in the last bar
+    window[TOM, 4 * SPB - 16 + 10] = True  # and one tom, once
+    gate = FilterGate(4, SPB, np.zeros((ROWS, SPB), np.float32), window)
+    on_hat, on_tom = gate.belief(HAT, 4 * SPB + 7), gate.belief(TOM, 4 * SPB + 7)
+    assert on_hat is not None and on_tom is not None
+    assert gate.row_activity[HAT] == 1.0 and gate.row_activity[TOM] == 0.25
+    assert on_hat - on_tom == pytest.approx(ROW_WEIGHT * 0.75)
+    assert FilterGate.passes(on_hat, 0.9) and not FilterGate.passes(on_tom, 0.9)
 
 
 def test_a_row_being_worked_vouches_for_a_beat_only() -> None:
