@@ -56,6 +56,8 @@ def write_card(model_dir: Path, *, title: str, summary: str, reproduce: list[str
              f"- loss `{train['loss']}`, Adam lr {train['lr']} (amsgrad {train['amsgrad']}), batch {train['batch_size']}, "
              f"{train['epochs']} epochs, windows of {train['window_bars']} bars every {train['hop_bars']}, "
              f"k schedule {train.get('k_schedule')}, denoising inputs {train.get('denoise')}, seed {train['seed']}",
+             *([f"- after the epochs, atoms refitted to pursuit codes (`models/pursuit_fit.py`): {train['pursuit_fit']}"]
+               if train.get("pursuit_fit") else []),
              f"- training data used: {cfg.get('data', {}).get('files')} files ({cfg.get('data', {}).get('skipped')} skipped)",
              f"- training time: {cfg.get('train_seconds')} s on a 2-core CPU (torch threads: {cfg.get('torch_threads')})",
              "", "Full config: `config.json` beside this card. Weights: `model.safetensors` (no pickle).", "",

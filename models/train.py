@@ -30,6 +30,7 @@ from sidl.models.config import KSchedule, ModelConfig
 from sidl.models.datasets import cut_windows, discover, encode_items
 from sidl.models.grid import grid_layout, group_slices
 from sidl.models.losses import get_loss
+from sidl.models.pursuit_fit import PursuitFitConfig, bar_patches, fit_atoms
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,15 @@ class TrainConfig:
     # once the k schedule has settled, draw each batch's k from these (e.g. [1, 2, 4, 8]) so that one
     # model serves every atom budget instead of only the k it was trained at
     k_random: list[int] = field(default_factory=list)
+    # after the epochs: refit the atoms to the pursuit codes the engine will use (models.pursuit_fit)
+    pursuit_fit: PursuitFitConfig | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["model"] = self.model.to_dict()
         d["k_schedule"] = self.k_schedule.to_dict() if self.k_schedule else None
+        if self.pursuit_fit is None:
+            del d["pursuit_fit"]  # configs from before the stage read the same
         return d
 
     @classmethod
@@ -87,6 +92,11 @@ class TrainConfig:
             raw["k_schedule"] = KSchedule.from_dict(raw["k_schedule"])
         if raw.get("denoise"):
             raw["denoise"] = DenoiseConfig(**raw["denoise"])
+        if raw.get("pursuit_fit") is not None:
+            raw["pursuit_fit"] = PursuitFitConfig.from_dict(raw["pursuit_fit"])
+            if raw["model"].inference_coder != "pursuit":
+                raise ParameterError("pursuit_fit refits the atoms to pursuit codes; it needs model.inference_coder "
+                                     f"'pursuit', got {raw['model'].inference_coder!r}")
         return cls(**raw)
 
     @classmethod
@@ -180,6 +190,7 @@ class Trainer:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr, amsgrad=config.amsgrad,
                                           weight_decay=config.weight_decay)
         self.history: list[dict[str, float]] = []
+        self.pursuit_fit_log: list[dict[str, float]] = []  # the atoms' refit to pursuit codes, per round
         self.start_epoch = 0
         self.seconds = 0.0
 
@@ -187,6 +198,7 @@ class Trainer:
         self.model.load_state_dict(load_weights(self.out_dir))
         progress = load_train_state(self.out_dir, self.optimizer)
         self.history = progress["history"]
+        self.pursuit_fit_log = progress.get("pursuit_fit", [])
         self.start_epoch = progress["epoch"] + 1
         self.seconds = progress.get("seconds", 0.0)
         log.info("resumed %s at epoch %d", self.out_dir, self.start_epoch)
@@ -245,11 +257,56 @@ class Trainer:
                 bar.set_postfix(k=k, train=f"{train_loss:.4f}", val=f"{val_loss:.4f}" if val_loss else "-")
             log.info("epoch %d k=%d train %.5f val %s", epoch, k, train_loss, val_loss)
             self.save(epoch)
+        if cfg.pursuit_fit is not None and cfg.pursuit_fit.rounds and not self.pursuit_fitted:
+            self.fit_atoms_to_pursuit(cfg.pursuit_fit)
         self.plot()
         return {"epochs": cfg.epochs, "train_seconds": round(self.seconds, 1),
                 "final_train_loss": self.history[-1]["train_loss"] if self.history else None,
                 "final_val_loss": self.history[-1]["val_loss"] if self.history else None,
+                "pursuit_fit": self.pursuit_fit_log,
                 "train_windows": n}
+
+    @property
+    def pursuit_fitted(self) -> bool:
+        return bool(self.pursuit_fit_log)
+
+    def fit_atoms_to_pursuit(self, fit: PursuitFitConfig) -> None:
+        """The last stage (:mod:`sidl.models.pursuit_fit`): atoms refitted to pursuit codes of the
+        training bars; the decoder's bias stays. Saved as one more step of the run."""
+        started = time.perf_counter()
+        cfg = self.config.model
+        weight, bias = self.model.decoder.weight, self.model.decoder.bias
+        patch_bias = None if bias is None else np.repeat(bias.detach().cpu().numpy(), cfg.kernel)
+        patches = bar_patches(self.train_set.grids, cfg.steps_per_bar, keep_silent=True)
+        noisy = None
+        if fit.noisy_share > 0:  # each bar damaged once, as training damages its windows
+            bars = torch.from_numpy(patches.reshape(len(patches), cfg.in_channels, cfg.steps_per_bar).copy())
+            damage = dataclasses.replace(self.config.denoise or DenoiseConfig(), probability=1.0)
+            gen = torch.Generator().manual_seed(self.config.seed + 2)
+            noisy = corrupt_batch(bars, damage, cfg.layout, gen).numpy().reshape(len(patches), -1)
+        sounding = np.abs(patches).sum(axis=1) > 0
+        patches = patches[sounding]
+        noisy = None if noisy is None else noisy[sounding]
+        errors: list[tuple[int, float]] = []
+        bar = _progress(range(fit.rounds), self.progress, desc="fitting atoms to pursuit", unit="round")
+
+        def report(round_: int, error: float) -> None:
+            errors.append((round_, error))
+            if hasattr(bar, "update"):
+                bar.update(1)
+                bar.set_postfix(error=f"{error:.4f}")
+
+        try:
+            atoms = fit_atoms(weight.detach().cpu().numpy().reshape(cfg.atoms, -1), patch_bias, patches, fit,
+                              noisy=noisy, seed=self.config.seed, report=report)
+        finally:
+            if hasattr(bar, "close"):
+                bar.close()
+        with torch.no_grad():
+            weight.copy_(torch.from_numpy(atoms.reshape(weight.shape)))
+        self.seconds += time.perf_counter() - started
+        self.pursuit_fit_log = [{"round": r, "error": e} for r, e in errors]
+        self.save(int(self.history[-1]["epoch"]) if self.history else -1)
 
     def checkpoint_config(self) -> dict[str, Any]:
         return {
@@ -263,7 +320,8 @@ class Trainer:
 
     def save(self, epoch: int) -> None:
         save_model(self.out_dir, self.model, self.checkpoint_config())
-        save_train_state(self.out_dir, self.optimizer, {"epoch": epoch, "history": self.history, "seconds": self.seconds})
+        save_train_state(self.out_dir, self.optimizer, {"epoch": epoch, "history": self.history, "seconds": self.seconds,
+                                                        "pursuit_fit": self.pursuit_fit_log})
 
     def plot(self) -> Path | None:
         if not self.history:
@@ -307,7 +365,8 @@ def _progress(iterable: range, enabled: bool, **kwargs: Any) -> Any:
         return iterable
     from tqdm import tqdm
 
-    return tqdm(iterable, desc="training", unit="epoch", **kwargs)
+    kwargs = {"desc": "training", "unit": "epoch", **kwargs}
+    return tqdm(iterable, **kwargs)
 
 
 def train(config: TrainConfig, data_dir: str | Path, out_dir: str | Path, *, resume: bool = False,
