@@ -10,6 +10,7 @@ only when such a flag is given.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.limits import CLOCKS, DEFAULT_BPM, DEFAULT_CLOCK, DEFAULT_MODE, MAX_BPM, MIN_BPM, MODES
@@ -36,29 +37,27 @@ def _argument(check: object) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(str(check))
 
 
-def midi_channel(text: str) -> int:
-    """``--channel N`` (1..16) → the 0-based channel the input decoder filters on."""
+def _whole_number(text: str, check: Callable[[object, str], int], what: str) -> int:
+    """``text`` read as an integer (left as text if it is not one, for ``check`` to name) and checked."""
     try:
         number: object = int(text)
     except ValueError:
         number = text
     try:
-        return channel_index(number, "")
+        return check(number, what)
     except ParameterError as exc:
         raise _argument(exc) from None
+
+
+def midi_channel(text: str) -> int:
+    """``--channel N`` (1..16) → the 0-based channel the input decoder filters on."""
+    return _whole_number(text, channel_index, "")
 
 
 def osc_port(text: str) -> int:
     from sidl.bridge.live.osc_server import check_port
 
-    try:
-        number: object = int(text)
-    except ValueError:
-        number = text
-    try:
-        return check_port(number, "OSC port")
-    except ParameterError as exc:
-        raise _argument(exc) from None
+    return _whole_number(text, check_port, "OSC port")
 
 
 def osc_host(text: str) -> str:

@@ -32,6 +32,7 @@ from sidl.bridge.live.ledger import (
 )
 from sidl.bridge.live.ledger_store import STATE_DIR_ENV, LedgerStore
 from sidl.bridge.live.midi_in import MidiInputDecoder, NoteEvent
+from tests.bridge.test_live_bridge import FakeTime
 
 NOISE = ("Cannot connect to server", "JackSocketClientChannel", "CheckRes error", "Cannot read socket",
          "jack server is not running")
@@ -268,14 +269,6 @@ def test_the_jack_server_killed_and_restarted_the_bridge_notices_and_plays_again
 
 
 # ---------------------------------------------------------------------- 3a. a failing model
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
-
 
 @pytest.fixture(scope="module")
 def engine() -> Any:

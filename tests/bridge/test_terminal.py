@@ -29,16 +29,9 @@ from sidl.bridge.live.run import apply_session
 from sidl.bridge.live.run_args import add_arguments
 from sidl.bridge.live.status_line import CLEAR_LINE, StatusLine, Terminal, count_input
 from sidl.cli import build_parser, main
+from tests.bridge.test_live_bridge import FakeTime
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture(scope="module")
