@@ -16,9 +16,12 @@ share, but the engine's cached buffers are not).
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +147,9 @@ class Engine:
     codec: Codec = field(init=False, repr=False)
     _pursuer: Pursuer | None = field(default=None, init=False, repr=False)
     _buffers: dict[tuple[str, tuple[int, ...]], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    # a pursuit model never runs its encoder graph unless asked for the network coder: the session
+    # (about 40 MB for the drum model) is let go after loading and opened again on first use
+    _open_encoder: Callable[[], Any] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.geometry = CodeGeometry(atoms=self.info.atoms, kernel=self.info.kernel, stride=self.info.stride,
@@ -185,6 +191,10 @@ class Engine:
         engine = cls(info, encoder, decoder, list(encoder.get_providers()), chosen)
         for _ in range(warmup):
             engine.reconstruct(np.zeros((info.in_channels, info.steps_per_bar * info.window_bars), np.float32))
+        if chosen == "pursuit":
+            engine.encoder, engine._open_encoder = None, partial(_open_session, enc_path, provider, threads)
+            del encoder  # the last reference: the session goes now, before the heap is trimmed
+        _trim_heap()
         log.info("loaded %s %s on %s (coder %s)", info.name, info.version, engine.providers[0], chosen)
         return engine
 
@@ -275,6 +285,8 @@ class Engine:
     def _run_encoder(self, batch: np.ndarray, k: int) -> np.ndarray:
         cols = self.geometry.code_length(batch.shape[2])
         out = self._buffer("code", (batch.shape[0], self.info.atoms, cols))
+        if self.encoder is None and self._open_encoder is not None:
+            self.encoder = self._open_encoder()
         binding = self.encoder.io_binding()
         binding.bind_cpu_input("grid", batch)
         binding.bind_cpu_input("k", np.array(k, dtype=np.int64))
@@ -383,6 +395,18 @@ class Engine:
         c = self.info.in_channels
         atoms = (logits.reshape(c, a, kernel) - bias[:, None, :]).transpose(1, 0, 2).reshape(a, c * kernel)
         return atoms.astype(np.float32), bias.reshape(-1).astype(np.float32)
+
+
+def _trim_heap() -> None:
+    """Give the heap that loading freed back to the system (glibc keeps it otherwise): building the
+    sessions and the encoder graph's release leave about 35 MB of free heap in a process that then
+    runs for hours. Elsewhere than glibc, nothing to do."""
+    gc.collect()  # what loading left in reference cycles goes first
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _check_graphs(info: ModelInfo, encoder: Any, decoder: Any, source: str) -> None:

@@ -76,3 +76,21 @@ def test_a_decoder_that_returns_nan_is_an_error_not_a_silent_bar(monkeypatch: py
     monkeypatch.setattr(engine, "_decode_sparse", lambda arr: np.full((1, 27, 16), np.nan, np.float32))
     with pytest.raises(ModelError, match="NaN"):
         engine.decode(code)
+
+
+def test_a_pursuit_model_lets_its_encoder_session_go_and_reopens_it_for_the_network_coder() -> None:
+    """The live path of a pursuit model never runs the encoder graph: its session (about 40 MB for
+    the drum model) is released after loading, and the network coder still works, the same as a
+    fresh engine that kept it."""
+    import numpy as np
+
+    from sidl.bridge.engine import Engine
+
+    engine = Engine.load("drums", provider="cpu")
+    assert engine.coder == "pursuit" and engine.encoder is None
+    grid = np.zeros((27, 64), np.float32)
+    grid[0, ::4] = grid[9, ::4] = 1.0
+    network = engine.encode(grid, 4, coder="network")
+    assert engine.encoder is not None
+    kept = Engine.load("drums", provider="cpu", coder="network")
+    np.testing.assert_allclose(network, kept.encode(grid, 4), atol=1e-6)
