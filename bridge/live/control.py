@@ -302,10 +302,12 @@ class Controller:
     def _send_feedback(self) -> None:
         """The feedback thread: each bar's activity, stats and tempo once the bar loop reports it,
         ``/sidl/bar`` at every step, and ``/sidl/state`` when the model, the mode or the clock in force
-        changes (so every client follows what another changed); to every registered client, each
-        message built once."""
+        changes, and with a bar's report when a control or the scenes changed during it (so every client
+        follows what another changed, at most once a bar however fast a fader moves); to every
+        registered client, each message built once."""
         last: tuple[int, int] | None = None
         in_force = self._in_force()
+        edits = self._edits_seen()
         logged = float("-inf")
         while not self._closed.is_set():
             receiver, clients = self._receiver, self._clients
@@ -315,9 +317,13 @@ class Controller:
                 continue
             now: tuple[int, int] | None = None
             try:
+                changed = False
                 if self._reports:
                     self._send_bar(receiver, clients, self._reports.popleft())
-                if self._in_force() != in_force:
+                    now_edits = self._edits_seen()
+                    changed = any(a is not b for a, b in zip(now_edits, edits))
+                    edits = now_edits
+                if self._in_force() != in_force or changed:
                     in_force = self._in_force()
                     self._send_all(receiver, clients, build_message(f"{PREFIX}/state", [self.state_json()]))
                 now = self.position()
@@ -330,6 +336,11 @@ class Controller:
                     log.exception("feedback failed")
             self._wake.wait(0.05 if now is None else self._until_next_step())
             self._wake.clear()
+
+    def _edits_seen(self) -> tuple[object, object]:
+        """The controls and scenes snapshots now (each replaced whole on a change: identity tells;
+        held, not their ids, so a freed snapshot's address cannot pass for the new one)."""
+        return self.bridge.controls, self.bridge.scenes
 
     def _in_force(self) -> tuple[object, ...]:
         """What a change of is pushed to every client as /sidl/state (changes at a bar boundary)."""

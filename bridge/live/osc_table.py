@@ -171,7 +171,8 @@ TABLE: tuple[Address, ...] = (
             "on /sidl/atoms (the state says how many pages)"),
     # feedback, bridge → client
     Address(f"{PREFIX}/state", (Arg("json", "str"),), "the state as JSON (keys below): the reply to /query and /model, and pushed to every registered "
-            "client when the model, the mode or the clock in force changes", "out"),
+            "client when the model, the mode or the clock in force changes, and with the next bar's report when a "
+            "control or the scenes changed (at most once a bar)", "out"),
     Address(f"{PREFIX}/atoms", (Arg("json", "str"),),
             'one page of atom edits as JSON (reply to /atoms/query): {"page", "pages", "first", "last", '
             '"mute": [atoms], "solo": [atoms], "gain": {"atom": gain}}', "out"),

@@ -237,6 +237,18 @@ def test_every_client_is_told_when_the_mode_in_force_changes(live: Live) -> None
     assert state["mode"] == "generate"
 
 
+def test_every_client_is_told_at_the_bar_when_another_changed_a_control(live: Live) -> None:
+    """A denoise fader moved by one client reaches the others' panels with the next bar's report (at
+    most one state a bar, however fast the fader moves), not only at their next query."""
+    listener = _client()
+    live.controller.register(listener.getsockname())
+    for amount in (0.1, 0.2, 0.3, 0.35):  # a fader moving
+        live.bridge.change_controls(denoise=amount)
+    live.bridge.process_bar(1)
+    state = json.loads(_expect(listener, "/sidl/state").params[0])
+    assert state["denoise"] == 0.35
+
+
 # ------------------------------------------------------------------ §4: /sidl/model off the control thread
 def test_a_slow_model_load_leaves_panic_and_queries_answered(engine: Engine) -> None:
     """Before: /sidl/model loaded on the OSC thread; a model that takes long (metadata k = 1e8) left
