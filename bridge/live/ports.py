@@ -31,12 +31,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sidl.bridge.errors import SidlError
+from sidl.bridge.errors import ParameterError, SidlError
 from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IN, DEFAULT_OUT = "sidl in", "sidl out"
+DEFAULT_NAME = "sidl"
+DEFAULT_IN, DEFAULT_OUT = f"{DEFAULT_NAME} in", f"{DEFAULT_NAME} out"
+
+
+MAX_NAME = 32
+
+
+def check_name(name: object) -> str:
+    """A bridge's name (``sidl run --name``) usable in port and client names on every backend, or
+    :class:`ParameterError` naming it: 1..32 printable characters, no ":" (JACK's separator)."""
+    if (not isinstance(name, str) or not 0 < len(name) <= MAX_NAME or name != name.strip() or ":" in name
+            or not name.isprintable()):
+        raise ParameterError(f"--name must be 1..{MAX_NAME} printable characters without ':' or edge spaces, "
+                             f"got {name!r}")
+    return name
+
+
+def port_names(name: str = DEFAULT_NAME) -> tuple[str, str]:
+    """The virtual ports of a bridge called ``name`` (``sidl run --name``): "NAME in", "NAME out"."""
+    return f"{name} in", f"{name} out"
+
+
+def client_name(name: str, kind: str) -> str:
+    """The MIDI client that holds a bridge's ``kind`` ("in"/"out") port (JACK shows "NAME-in:NAME in")."""
+    return f"{name}-{kind}"
 SYSEX_FLUSH_S = 0.05  # how often the SysEx guard closes a SysEx left open on a JACK input (its worst added delay)
 # the guard's flush: F7 behind two data bytes (0x7D is MIDI's non-commercial ID) that mark it as ours
 GUARD_FLUSH = (0x7D, 0x7F, 0xF7)
@@ -184,8 +208,8 @@ def _open(kind: str, backend: str, port: str | None, default: str, client: str) 
         if taken:  # the backend would rename ours silently, and nobody would know which is which
             flag = "--in" if kind == "in" else "--out"
             raise PortError(f"a MIDI port named {default!r} already exists ({', '.join(taken)}): another sidl run "
-                            f"is probably using it; stop that one first, or connect this one to another port "
-                            f"with {flag} NAME")
+                            f"is probably using it; stop that one first, give this one ports of its own with "
+                            f"--name NAME, or connect it to another port with {flag} NAME")
     cls = rtmidi.MidiIn if kind == "in" else rtmidi.MidiOut
     handle = cls(rtapi=_apis()[backend], name=client)
     try:
@@ -205,13 +229,13 @@ def _open(kind: str, backend: str, port: str | None, default: str, client: str) 
 
 
 def open_input(backend: str, callback: Callable[[list[int], float], None], port: str | None = None,
-               client: str = "sidl-in", *, now: TimeSource = monotonic_now) -> OpenPort:
+               client: str = "sidl-in", *, now: TimeSource = monotonic_now, virtual: str = DEFAULT_IN) -> OpenPort:
     """Open (or create) the input; ``callback(bytes, arrival_time)`` runs on rtmidi's thread, with the
     arrival time read from ``now`` (the clocks' time base: rtmidi's own stamps are deltas). SysEx,
     timing and active sensing are let through (the decoder needs clock bytes and copes with the rest)."""
     guard = SysexGuard(client) if backend == "jack" else None
     try:
-        opened = _open("in", backend, port, DEFAULT_IN, client)
+        opened = _open("in", backend, port, virtual, client)
     except BaseException:
         if guard is not None:
             guard.close()
@@ -239,8 +263,10 @@ def open_input(backend: str, callback: Callable[[list[int], float], None], port:
     return opened
 
 
-def open_output(backend: str, port: str | None = None, client: str = "sidl-out") -> OpenPort:
-    return _open("out", backend, port, DEFAULT_OUT, client)
+def open_output(backend: str, port: str | None = None, client: str = "sidl-out", *,
+                virtual: str = DEFAULT_OUT) -> OpenPort:
+    """Open the output port ``port`` (name or substring), or create the virtual ``virtual``."""
+    return _open("out", backend, port, virtual, client)
 
 
 def start_jack_dummy(wait_seconds: float = 10.0) -> Any:

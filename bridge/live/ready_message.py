@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sidl.bridge.live.ports import DEFAULT_NAME, client_name
+
 # how ports are connected, per backend (the virtual ports' own client names: bridge.live.ports)
 CONNECT = {
-    "jack": 'connect them with qjackctl, Carla or jack_connect (JACK names: "sidl-in:sidl in", "sidl-out:sidl out")',
+    "jack": 'connect them with qjackctl, Carla or jack_connect (JACK names: "{jack_in}", "{jack_out}")',
     "alsa": "connect them with aconnect, qjackctl or your DAW's MIDI settings (`aconnect -l` lists them)",
     "coremidi": "they appear in every app's MIDI settings (Live, Logic, Max), like the IAC Driver's buses",
     "winmm": "pick the loopMIDI ports in your DAW",
@@ -45,7 +47,9 @@ def ready_lines(ready: Mapping[str, Any], *, virtual_in: bool, virtual_out: bool
     else:
         lines.append(f"  playing    {_quoted(out)}{on_channel}   (--out)")
     if (virtual_in or virtual_out) and backend in CONNECT:
-        lines.append(f"             {CONNECT[backend]}")
+        name = str(ready.get("name", DEFAULT_NAME))
+        lines.append("             " + CONNECT[backend].format(jack_in=f"{client_name(name, 'in')}:{into}",
+                                                                jack_out=f"{client_name(name, 'out')}:{out}"))
     lines.append(f"  control    OSC on {ready.get('osc', '?')}  (panels for Max, Pd and Open Stage Control: "
                  "max_patches/)")
     session = ready.get("session")

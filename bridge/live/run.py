@@ -28,13 +28,16 @@ from sidl.bridge.live.ledger_store import LedgerStore
 from sidl.bridge.live.limits import check_bpm
 from sidl.bridge.live.osc_server import OscReceiver, parse_target
 from sidl.bridge.live.ports import (
+    DEFAULT_NAME,
     BackendWatch,
     OpenPort,
     PortError,
     PortWatch,
     choose_backend,
+    client_name,
     open_input,
     open_output,
+    port_names,
     start_jack_dummy,
     stop_jack_dummy,
 )
@@ -56,11 +59,14 @@ class OutputPort:
     no port (lost, backend down) sends are counted in ``dropped``; the lock makes sure a port is never
     freed under a send (rtmidi would crash)."""
 
-    def __init__(self, backend: str, wanted: str | None, usable: Callable[[], bool] = lambda: True) -> None:
+    def __init__(self, backend: str, wanted: str | None, usable: Callable[[], bool] = lambda: True, *,
+                 name: str = DEFAULT_NAME) -> None:
         self.backend, self.wanted = backend, wanted
         self.usable = usable  # False once the backend is gone: a dead JACK output blocks when full
         self._lock = threading.Lock()
-        self.port: OpenPort | None = open_output(backend, wanted)
+        # the virtual port (no --out) and its client, as --name calls them
+        self._open = partial(open_output, backend, wanted, client_name(name, "out"), virtual=port_names(name)[1])
+        self.port: OpenPort | None = self._open()
         self.tap: Callable[[ShortMessage], None] | None = None
         self.dropped = 0
 
@@ -74,7 +80,7 @@ class OutputPort:
             self.tap(message)
 
     def reopen(self) -> OpenPort:
-        port = open_output(self.backend, self.wanted)
+        port = self._open()
         with self._lock:
             old, self.port = self.port, port
         if old is not None:
@@ -192,7 +198,8 @@ def _wire(args: argparse.Namespace, engine: Engine, backend: str, now: TimeSourc
         undo.callback(receiver.stop)
         backend_watch = BackendWatch(backend, now=now)  # first: it must see every port opened after it
         undo.callback(backend_watch.close)
-        output = OutputPort(backend, args.out, usable=backend_watch.usable)
+        name = getattr(args, "name", DEFAULT_NAME)
+        output = OutputPort(backend, args.out, usable=backend_watch.usable, name=name)
         undo.callback(output.release)
         out_port = output.port
         if out_port is None:  # only a watch closes it, and none runs yet
@@ -210,7 +217,8 @@ def _wire(args: argparse.Namespace, engine: Engine, backend: str, now: TimeSourc
                                denoise=engine.info.denoise_amount if args.denoise is None else args.denoise,
                                feel=float(args.feel))
         bridge.mode = args.mode
-        reopen_input = partial(open_input, backend, bridge.on_midi, args.input, now=now)
+        reopen_input = partial(open_input, backend, bridge.on_midi, args.input, client_name(name, "in"), now=now,
+                               virtual=port_names(name)[0])
         in_port = reopen_input()
         undo.callback(in_port.close)
         controller = Controller(bridge, load_model=partial(Engine.load, provider=args.provider),
@@ -227,7 +235,8 @@ def _wire(args: argparse.Namespace, engine: Engine, backend: str, now: TimeSourc
         store = LedgerStore(f"{backend}-{args.out or out_port.name}", bridge.scheduler.ledger)  # as asked: stable
         timer = _release_leftovers(store, output, out_port.virtual)
         store.start()
-        ready = {"model": engine.describe(), "backend": backend, "input": in_port.name, "output": out_port.name,
+        ready = {"model": engine.describe(), "backend": backend, "name": name, "input": in_port.name,
+                 "output": out_port.name,
                  "clock": clock.source, "bpm": clock.bpm, "osc": "udp://%s:%d" % receiver.address,
                  "ready_seconds": round(now() - started, 3)}
         runtime = LiveRuntime(bridge, controller, receiver, output, watches, ready, now, jack, demo,

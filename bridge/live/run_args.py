@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.limits import CLOCKS, DEFAULT_BPM, DEFAULT_CLOCK, DEFAULT_MODE, MAX_BPM, MIN_BPM, MODES
+from sidl.bridge.live.ports import DEFAULT_NAME
 
 MIDI_CHANNELS = 16  # numbered 1..16 for people (as on instruments and in DAWs), 0..15 in MIDI bytes
 DRUM_CHANNEL = 10  # General MIDI's percussion channel, as people count
@@ -45,6 +46,16 @@ def _whole_number(text: str, check: Callable[[object, str], int], what: str) -> 
         number = text
     try:
         return check(number, what)
+    except ParameterError as exc:
+        raise _argument(exc) from None
+
+
+def bridge_name(text: str) -> str:
+    """``--name NAME``: the bridge's ports are "NAME in" and "NAME out"."""
+    from sidl.bridge.live.ports import check_name
+
+    try:
+        return check_name(text)
     except ParameterError as exc:
         raise _argument(exc) from None
 
@@ -130,6 +141,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", choices=["alsa", "jack", "coremidi", "winmm"], help="MIDI backend (default: ALSA, else JACK)")
     p.add_argument("--in", dest="input", help="connect to this input port (name or substring) instead of a virtual 'sidl in'")
     p.add_argument("--out", help="connect to this output port instead of a virtual 'sidl out'")
+    p.add_argument("--name", type=bridge_name, default=DEFAULT_NAME, metavar="NAME",
+                   help=f"name the virtual ports 'NAME in' and 'NAME out' (default {DEFAULT_NAME}): two bridges on "
+                   "one machine")
     add_input_arguments(p)
     p.add_argument("--osc-host", type=osc_host, default="127.0.0.1", help="OSC listen address (default 127.0.0.1)")
     p.add_argument("--osc-port", type=osc_port, default=9000, help="OSC listen port, 0..65535 (default 9000)")

@@ -500,6 +500,34 @@ def test_a_second_bridge_with_the_same_port_names_is_refused(jack_server: object
         first.close()
 
 
+def test_a_second_bridge_with_a_name_of_its_own_runs_beside_the_first(jack_server: object) -> None:
+    """`--name drums2` gives the second bridge ports of its own ("drums2 in", "drums2 out" on clients
+    "drums2-in"/"drums2-out"), so two bridges play on one machine; the clash message says so."""
+    import rtmidi
+
+    from sidl.bridge.live.ports import PortError, open_output
+
+    first = open_output("jack", client="test-first-bridge")
+    second = _bridge("--name", "drums2")
+    try:
+        with pytest.raises(PortError, match="--name NAME"):
+            open_output("jack", client="test-clash")
+        ready = json.loads(Lines(second).wait_for("sidl: ready", 60).split("sidl: ready ", 1)[1])
+        assert (ready["input"], ready["output"], ready["name"]) == ("drums2 in", "drums2 out", "drums2")
+        probe = rtmidi.MidiIn(rtapi=rtmidi.API_UNIX_JACK, name="test-name-probe")
+        try:
+            assert "drums2-out:drums2 out" in probe.get_ports()
+        finally:
+            probe.delete()
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+        first.close()
+    bad = subprocess.run([sys.executable, "-m", "sidl", "run", "--name", "a:b"], capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode == 2 and "--name must be" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_the_backend_probe_closes_its_client(jack_server: object) -> None:
     """The probe of ``choose_backend`` used to leave its JACK client open (``del`` does not free it)."""
     import rtmidi
