@@ -87,15 +87,15 @@ def with_feel(codec: Codec, edited: np.ndarray, sources: Sequence[FeelSource]) -
 
 
 def keep_feel(codec: Codec, played: np.ndarray, decoded: np.ndarray, edited: np.ndarray, feel: float,
-              *, toward: FeelSource | None = None, t: float = 0.0) -> np.ndarray:
+              *, toward: FeelSource | None = None) -> np.ndarray:
     """Loop mode's bar: ``played`` (the bar's grid as coded), ``decoded`` (decode of its code),
     ``edited`` (decode of the edited code), all (channels, steps) of one bar; ``feel`` in 0..1 is how
     much of the residual is kept (0: the dictionary alone, 1: as played where nothing changed).
-    ``toward`` (weight ignored) is a groove being morphed to at ``t``: the residuals mix as the codes do,
-    so at ``t = 1`` the bar is that groove as it was played."""
+    ``toward``: a groove being morphed to, its weight how far (the morph's ``t``): the residuals mix as
+    the codes do, so at ``t = 1`` the bar is that groove as it was played."""
     feel = check_unit("feel", feel)
-    t = check_unit("t", t)
-    sources = [FeelSource(feel * (1.0 - t if toward is not None else 1.0), played, decoded)]
+    t = 0.0 if toward is None else check_unit("morph", toward.weight)
+    sources = [FeelSource(feel * (1.0 - t), played, decoded)]
     if toward is not None:
         sources.append(FeelSource(feel * t, toward.played, toward.decoded))
     return with_feel(codec, edited, sources)

@@ -340,8 +340,8 @@ class LiveBridge:
                 unedited = engine.decode(full)[:, -spb:]
             toward = None
             if c.scene is not None and c.morph > 0:  # morphing toward a scene: toward its bar as played
-                toward = self._scene_source(c.scene, 0.0, scenes, scene_bars)
-            grid = keep_feel(engine.codec, played, unedited, grid, c.feel, toward=toward, t=c.morph)
+                toward = self._scene_source(c.scene, c.morph, scenes, scene_bars)
+            grid = keep_feel(engine.codec, played, unedited, grid, c.feel, toward=toward)
         elif c.mode == "generate" and c.feel > 0:
             grid = with_feel(engine.codec, grid, self._generated_sources(c, scenes, scene_bars))
         if (c.mode, c.scene) != (self.mode, self._scene_in_force):
