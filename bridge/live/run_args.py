@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TypeVar
 
 from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.limits import CLOCKS, DEFAULT_BPM, DEFAULT_CLOCK, DEFAULT_MODE, MAX_BPM, MIN_BPM, MODES
 from sidl.bridge.live.ports import DEFAULT_NAME
+
+T = TypeVar("T")
 
 MIDI_CHANNELS = 16  # numbered 1..16 for people (as on instruments and in DAWs), 0..15 in MIDI bytes
 DRUM_CHANNEL = 10  # General MIDI's percussion channel, as people count
@@ -38,26 +41,28 @@ def _argument(check: object) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(str(check))
 
 
+def _checked(check: Callable[..., T], *args: object) -> T:
+    """``check(*args)``, its :class:`ParameterError` turned into argparse's one-line refusal."""
+    try:
+        return check(*args)
+    except ParameterError as exc:
+        raise _argument(exc) from None
+
+
 def _whole_number(text: str, check: Callable[[object, str], int], what: str) -> int:
     """``text`` read as an integer (left as text if it is not one, for ``check`` to name) and checked."""
     try:
         number: object = int(text)
     except ValueError:
         number = text
-    try:
-        return check(number, what)
-    except ParameterError as exc:
-        raise _argument(exc) from None
+    return _checked(check, number, what)
 
 
 def bridge_name(text: str) -> str:
     """``--name NAME``: the bridge's ports are "NAME in" and "NAME out"."""
     from sidl.bridge.live.ports import check_name
 
-    try:
-        return check_name(text)
-    except ParameterError as exc:
-        raise _argument(exc) from None
+    return _checked(check_name, text)
 
 
 def midi_channel(text: str) -> int:
@@ -75,10 +80,7 @@ def osc_host(text: str) -> str:
     """An address or a name this machine resolves (kept as given: the receiver resolves it again)."""
     from sidl.bridge.live.osc_server import resolve_host
 
-    try:
-        resolve_host(text, "OSC host")
-    except ParameterError as exc:
-        raise _argument(exc) from None
+    _checked(resolve_host, text, "OSC host")
     return text.strip()
 
 
@@ -89,11 +91,8 @@ def osc_allow(text: str) -> str:
     hosts = [h.strip() for h in text.split(",")]
     if not all(hosts):
         raise argparse.ArgumentTypeError(f"a comma list of sender hosts (e.g. 192.168.1.20,192.168.1.21), got {text!r}")
-    try:
-        for host in hosts:
-            resolve_host(host, "allowed OSC host")
-    except ParameterError as exc:
-        raise _argument(exc) from None
+    for host in hosts:
+        _checked(resolve_host, host, "allowed OSC host")
     return ",".join(hosts)
 
 
@@ -101,10 +100,7 @@ def feedback_target(text: str) -> str:
     """``HOST:PORT`` (or ``PORT``, on this machine) to send per-bar feedback to."""
     from sidl.bridge.live.osc_server import parse_target
 
-    try:
-        parse_target(text, "feedback address")
-    except ParameterError as exc:
-        raise _argument(exc) from None
+    _checked(parse_target, text, "feedback address")
     return text.strip()
 
 

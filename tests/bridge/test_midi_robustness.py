@@ -32,7 +32,7 @@ from sidl.bridge.live.ledger import (
 )
 from sidl.bridge.live.ledger_store import STATE_DIR_ENV, LedgerStore
 from sidl.bridge.live.midi_in import MidiInputDecoder, NoteEvent
-from tests.bridge.test_live_bridge import FakeTime
+from tests.bridge.test_live_bridge import FakeTime, make
 
 NOISE = ("Cannot connect to server", "JackSocketClientChannel", "CheckRes error", "Cannot read socket",
          "jack server is not running")
@@ -278,13 +278,7 @@ def engine() -> Any:
 
 
 def _bridge_in_process(engine: Any) -> tuple[Any, FakeTime, list[ShortMessage]]:
-    from sidl.bridge.live.clock import InternalClock
-    from sidl.bridge.live.daemon import LiveBridge
-
-    now, sent = FakeTime(), []
-    clock = InternalClock(120, now=now)
-    clock.start()
-    bridge = LiveBridge(engine, sent.append, clock=clock, now=now)
+    bridge, now, sent = make(engine)
     bridge.change_controls(mode="generate")
     return bridge, now, sent
 

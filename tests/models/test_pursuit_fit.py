@@ -22,17 +22,22 @@ def _error(atoms: np.ndarray, patches: np.ndarray, k: int) -> float:
     return float(((patches - pursuer.decode(pursuer.code(patches, k))) ** 2).sum(axis=1).mean())
 
 
-def test_refitting_atoms_to_pursuit_codes_recovers_a_dictionary() -> None:
-    """Patches made of 2 of 12 hidden non-negative atoms; starting from noisy copies of them, the
-    refit lowers pursuit's error at the budget it fits, keeps atoms unit-norm, and leaves an atom no
-    patch chooses as it was."""
-    rng = np.random.default_rng(0)
+def _two_of_twelve(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """12 hidden unit-norm non-negative atoms of 40 values, and 3,000 patches each made of 2 of them."""
     truth = np.abs(rng.normal(size=(12, 40)))
     truth /= np.linalg.norm(truth, axis=1, keepdims=True)
     codes = np.zeros((3000, 12))
     for row in codes:
         row[rng.choice(12, 2, replace=False)] = rng.uniform(0.5, 1.5, 2)
-    patches = (codes @ truth).astype(np.float32)
+    return truth, (codes @ truth).astype(np.float32)
+
+
+def test_refitting_atoms_to_pursuit_codes_recovers_a_dictionary() -> None:
+    """Patches made of 2 of 12 hidden non-negative atoms; starting from noisy copies of them, the
+    refit lowers pursuit's error at the budget it fits, keeps atoms unit-norm, and leaves an atom no
+    patch chooses as it was."""
+    rng = np.random.default_rng(0)
+    truth, patches = _two_of_twelve(rng)
     start = truth + rng.normal(scale=0.15, size=truth.shape)
     start = np.vstack([start, -np.ones((1, 40))])  # an atom pursuit never picks (negative correlation)
     start /= np.linalg.norm(start, axis=1, keepdims=True)
@@ -50,12 +55,7 @@ def test_atoms_fitted_on_damaged_copies_read_damage_as_the_clean_patch() -> None
     clean one: coding damaged patches then lands nearer the clean patches than with atoms fitted to
     clean patches alone (what ``sidl denoise`` relies on)."""
     rng = np.random.default_rng(1)
-    truth = np.abs(rng.normal(size=(12, 40)))
-    truth /= np.linalg.norm(truth, axis=1, keepdims=True)
-    codes = np.zeros((3000, 12))
-    for row in codes:
-        row[rng.choice(12, 2, replace=False)] = rng.uniform(0.5, 1.5, 2)
-    clean = (codes @ truth).astype(np.float32)
+    truth, clean = _two_of_twelve(rng)
     damaged = clean.copy()
     spikes = rng.random(damaged.shape) < 0.05  # spurious values, as spurious hits are
     damaged[spikes] += 1.0
