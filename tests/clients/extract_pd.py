@@ -272,20 +272,22 @@ class Graph:
         return self.canvases[node[0]].boxes[node[1]]
 
 
-def _send_name(box: Box) -> str | None:
-    if box.kind == "obj" and box.name in GUI_SEND_ARG and len(box.tokens) > 1 + GUI_SEND_ARG[box.name]:
-        return box.tokens[1 + GUI_SEND_ARG[box.name]]
-    if box.kind in ATOM_BOXES and len(box.tokens) > 6:
-        return box.tokens[6]
+def _gui_name(box: Box, gui_arg: dict[str, int], atom_token: int) -> str | None:
+    """The send or receive name of a GUI object (its argument at ``gui_arg[name]``) or an atom box
+    (its token ``atom_token``), if it has one."""
+    if box.kind == "obj" and box.name in gui_arg and len(box.tokens) > 1 + gui_arg[box.name]:
+        return box.tokens[1 + gui_arg[box.name]]
+    if box.kind in ATOM_BOXES and len(box.tokens) > atom_token:
+        return box.tokens[atom_token]
     return None
+
+
+def _send_name(box: Box) -> str | None:
+    return _gui_name(box, GUI_SEND_ARG, 6)
 
 
 def _receive_name(box: Box) -> str | None:
-    if box.kind == "obj" and box.name in GUI_RECEIVE_ARG and len(box.tokens) > 1 + GUI_RECEIVE_ARG[box.name]:
-        return box.tokens[1 + GUI_RECEIVE_ARG[box.name]]
-    if box.kind in ATOM_BOXES and len(box.tokens) > 5:
-        return box.tokens[5]
-    return None
+    return _gui_name(box, GUI_RECEIVE_ARG, 5)
 
 
 def _table(box: Box, kinds: set[str]) -> str | None:
