@@ -324,7 +324,8 @@ class Controller:
                     changed = any(a is not b for a, b in zip(now_edits, edits))
                     edits = now_edits
                 if self._in_force() != in_force or changed:
-                    in_force = self._in_force()
+                    # what this push shows covers the edits made so far: don't push them again next bar
+                    in_force, edits = self._in_force(), self._edits_seen()
                     self._send_all(receiver, clients, build_message(f"{PREFIX}/state", [self.state_json()]))
                 now = self.position()
                 if now is not None and now != last:
