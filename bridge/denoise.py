@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sidl.bridge.engine import Engine
+from sidl.bridge.engine import CodeModel
 from sidl.bridge.ops import check_unit
 from sidl.bridge.errors import ParameterError
 
@@ -87,7 +87,7 @@ def groove_belief(hits: np.ndarray, steps_per_bar: int, context_bars: int = CONT
     return belief.reshape(rows, -1)[:, :steps].astype(np.float32), has_context
 
 
-def clean(engine: Engine, grid: np.ndarray, amount: float, *, budget: int | None = None,
+def clean(engine: CodeModel, grid: np.ndarray, amount: float, *, budget: int | None = None,
           context_bars: int = CONTEXT_BARS) -> Cleaned:
     """The grid with unexplained hits removed and confidently expected ones added (see module doc).
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -123,6 +123,26 @@ def _open_session(path: Path, provider: str, threads: int) -> Any:
         raise ModelError(f"{path}: not a well-formed ONNX file ({malformed})")
     check_bound(ort, provider, providers, session.get_providers(), str(path))  # cuda: an error; auto: one line
     return session
+
+
+class CodeModel(Protocol):
+    """What the live bridge and :func:`bridge.denoise.clean` ask of a model: an :class:`Engine`, or
+    the same model run in a worker process (:class:`bridge.live.model_worker.WorkerEngine`)."""
+
+    info: ModelInfo
+    codec: Codec
+    geometry: CodeGeometry
+
+    @property
+    def provider(self) -> str: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+    def encode(self, grid: np.ndarray, k: int | None = None, *, coder: str | None = None) -> np.ndarray: ...
+
+    def decode(self, code: np.ndarray) -> np.ndarray: ...
+
+    def reconstruct(self, grid: np.ndarray, k: int | None = None) -> np.ndarray: ...
 
 
 @dataclass

@@ -56,6 +56,26 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (``sidl run``'s model worker), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _rss_summary(rss: list[float]) -> dict[str, float]:
+    half = rss[len(rss) // 2:]  # after the start-up's own growth (the last 64 bar reports filling)
+    return {"first": rss[0], "last": rss[-1], "max": max(rss),
+            "second_half_growth_mb_per_min": round((half[-1] - half[0]) / max(len(half) / 60.0, 1e-9), 2)}
+
+
 def control_storm(seed: int = 0, atoms: int = 1024, query_every: int = QUERY_EVERY) -> list[bytes]:
     """A cycle of control datagrams as a performer's surface sends them when every fader moves, with
     one ``/sidl/query`` in every ``query_every``."""
@@ -144,6 +164,7 @@ def _phase(command: list[str], osc_port: int, *, osc_rate: float, midi_rate: flo
     """One bridge run of ``seconds`` under the given traffic; its lateness and memory."""
     proc = _start(command)
     rss: list[float] = []
+    worker_rss: list[float] = []  # the model worker's (sidl run's default), apart: a process of its own
     feedback: _Feedback | None = None
     try:
         feedback = _Feedback(osc_port)
@@ -172,6 +193,9 @@ def _phase(command: list[str], osc_port: int, *, osc_rate: float, midi_rate: flo
             value = _rss_mb(proc.pid)
             if value is not None:
                 rss.append(value)
+            workers = [mb for child in _children(proc.pid) if (mb := _rss_mb(child)) is not None]
+            if workers:
+                worker_rss.append(sum(workers))
             time.sleep(min(1.0, max(0.0, end - time.monotonic())))
         counts = [g.stop() for g in generators]
         time.sleep(0.2)  # replies to the storm's queries drain before the final one
@@ -190,9 +214,9 @@ def _phase(command: list[str], osc_port: int, *, osc_rate: float, midi_rate: flo
                               "midi_sent": counts[-1] if midi_rate > 0 and midi_sender is not None else 0}
     result["bar_process_ms"] = _percentiles([us / 1000.0 for us in feedback.process_us] if feedback else [])
     if rss:
-        half = rss[len(rss) // 2:]  # after the start-up's own growth (the last 64 bar reports filling)
-        result["rss_mb"] = {"first": rss[0], "last": rss[-1], "max": max(rss),
-                            "second_half_growth_mb_per_min": round((half[-1] - half[0]) / max(len(half) / 60.0, 1e-9), 2)}
+        result["rss_mb"] = _rss_summary(rss)
+    if worker_rss:
+        result["worker_rss_mb"] = _rss_summary(worker_rss)
     return result
 
 
@@ -272,14 +296,17 @@ def _jack_ready() -> tuple[bool, Any]:
 
 def run_load_bench(*, osc_rate: float = 2000.0, midi_rate: float = 3000.0, seconds: float = 20.0,
                    model: str = "drums", bpm: float = 120.0, backend: str = "auto",
-                   query_every: int = QUERY_EVERY, idle: bool = True) -> dict[str, Any]:
+                   query_every: int = QUERY_EVERY, idle: bool = True,
+                   model_processes: tuple[str, ...] = ("worker",)) -> dict[str, Any]:
     """The bridge's note lateness idle and under ``osc_rate`` OSC packets/s plus ``midi_rate`` MIDI
     events/s, each phase a fresh run of ``seconds`` (``idle=False``: the load phase only, e.g. a
     memory soak); ``backend``: "jack", "simulated" or "auto" (JACK when usable); one ``/sidl/query``
     in every ``query_every`` control packets. Returns a JSON-ready dict: settings, then ``idle`` and ``load`` with ``lateness_ms``
     (p50/p99/max/count), ``late_events`` (over 2 ms), ``bar_process_ms`` (each bar's processing, from
     ``/sidl/stats``: a bar processed late makes its first notes late), traffic sent and the bridge's
-    RSS (MB)."""
+    RSS (MB; ``worker_rss_mb``: its model worker's). ``model_processes``: ``sidl run --model-process``
+    values, each run through the same phases (JACK only); the first one's phases are ``idle``/``load``,
+    the others' ``<value>_idle``/``<value>_load``, side by side."""
     if backend not in ("auto", "jack", "simulated"):
         raise ValueError(f"backend must be auto, jack or simulated, got {backend!r}")
     jack, server = (False, None) if backend == "simulated" else _jack_ready()
@@ -289,12 +316,18 @@ def run_load_bench(*, osc_rate: float = 2000.0, midi_rate: float = 3000.0, secon
         results: dict[str, Any] = {"bench": "load", "backend": "jack" if jack else "simulated", "model": model,
                                    "bpm": bpm, "seconds": seconds, "osc_rate": osc_rate, "midi_rate": midi_rate}
         phases = ((("idle", (0.0, 0.0)),) if idle else ()) + (("load", (osc_rate, midi_rate)),)
+        if jack:
+            results["model_processes"] = list(model_processes)
         for name, (o_rate, m_rate) in phases:
             osc_port = _free_port()
             if jack:
-                command = [sys.executable, "-m", "sidl", "run", "--backend", "jack", "--json", "--mode", "generate",
-                           "--model", model, "--bpm", str(bpm), "--osc-port", str(osc_port)]
-                results[name] = _jack_phase(command, osc_port, o_rate, m_rate, seconds, query_every)
+                for i, process in enumerate(model_processes):
+                    osc_port = _free_port()
+                    command = [sys.executable, "-m", "sidl", "run", "--backend", "jack", "--json", "--mode", "generate",
+                               "--model", model, "--bpm", str(bpm), "--osc-port", str(osc_port),
+                               "--model-process", process]
+                    results[name if i == 0 else f"{process}_{name}"] = _jack_phase(command, osc_port, o_rate, m_rate,
+                                                                                   seconds, query_every)
             else:
                 command = [sys.executable, "-m", "sidl.bridge.live.bench_load", "--model", model, "--bpm", str(bpm),
                            "--osc-port", str(osc_port), "--midi-rate", str(m_rate)]

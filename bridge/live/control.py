@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sidl.bridge.engine import Engine
+from sidl.bridge.engine import CodeModel
 from sidl.bridge.errors import ParameterError, SidlError
 from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock, LiveClock
 from sidl.bridge.live.daemon import BarReport, Controls, LiveBridge
@@ -44,7 +44,7 @@ class Controller:
     the OSC thread and the bar loop go on meanwhile); ``make_clock``: (source, bpm) → a new clock, for
     ``/sidl/clock`` (the tempo in force carries over)."""
 
-    def __init__(self, bridge: LiveBridge, load_model: Callable[[str], Engine] | None = None,
+    def __init__(self, bridge: LiveBridge, load_model: Callable[[str], CodeModel] | None = None,
                  make_clock: Callable[[str, float], LiveClock] | None = None) -> None:
         self.bridge = bridge
         self.load_model = load_model
@@ -221,7 +221,13 @@ class Controller:
         reply: tuple[str, str] | None = None
         try:
             engine = self.load_model(name)
-            self.bridge.swap_model(engine)
+            try:
+                self.bridge.swap_model(engine)
+            except BaseException:  # refused (another codec): its worker process, if any, goes now
+                close = getattr(engine, "close", None)
+                if close is not None:
+                    close()
+                raise
             log.info("model %s loaded; it plays from the next bar", engine.info.name)
         except SidlError as exc:
             reply = (f"{PREFIX}/error", f"{PREFIX}/model: {exc}")

@@ -50,8 +50,8 @@ import numpy as np
 from sidl.bridge import ops
 from sidl.bridge.denoise import clean
 from sidl.bridge.codecs import DrumMap
-from sidl.bridge.engine import Engine
-from sidl.bridge.errors import ParameterError
+from sidl.bridge.engine import CodeModel
+from sidl.bridge.errors import ModelError, ParameterError
 from sidl.bridge.live.clock import HostClock, InternalClock, LinkClock, MidiClock
 from sidl.bridge.feel import FeelSource, keep_feel, with_feel
 from sidl.bridge.live.filter_gate import FilterGate
@@ -103,6 +103,18 @@ class Controls:
         return replace(self, mute=frozenset(), solo=frozenset(), gain={})
 
 
+def _close_model(model: CodeModel, *, wait: bool = False) -> None:
+    """End a model that runs in a worker process (an in-process engine has nothing to close); off
+    the caller's thread unless ``wait`` (the bar loop must not wait for a process to exit)."""
+    close = getattr(model, "close", None)
+    if close is None:
+        return
+    if wait:
+        close()
+    else:
+        threading.Thread(target=close, name="sidl-model-close", daemon=True).start()
+
+
 def _without_morph(c: Controls) -> Controls:
     """The edits minus the input→scene morph (generate mode morphs between scenes itself)."""
     return replace(c, morph=0.0)
@@ -123,7 +135,7 @@ class BarReport:
 class LiveBridge:
     """See module docstring. ``send`` gets every outgoing MIDI message (a port's send, or a list)."""
 
-    def __init__(self, engine: Engine, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock | LinkClock,
+    def __init__(self, engine: CodeModel, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock | LinkClock,
                  input_channel: int | None = None, output_channel: int | None = None,
                  drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None,
                  now: TimeSource = monotonic_now) -> None:
@@ -150,7 +162,7 @@ class LiveBridge:
         self.listeners: list[Callable[[BarReport], None]] = []
         self._lock = threading.RLock()
         self._stop = threading.Event()
-        self.pending_engine: Engine | None = None  # a hot-swapped model waits for the next bar boundary
+        self.pending_engine: CodeModel | None = None  # a hot-swapped model waits for the next bar boundary
         self.pending_clock: InternalClock | MidiClock | HostClock | LinkClock | None = None  # taken by the bar loop
         self.mode = DEFAULT_MODE  # the mode in force; Controls.mode is the one asked for (applied per bar)
         self._scene_in_force: int | None = None
@@ -295,7 +307,8 @@ class LiveBridge:
         """Code the window that ends at bar ``bar`` and schedule its last bar over bar ``bar``."""
         started = time.perf_counter()  # a stopwatch for process_us (CPU time spent), not the time base
         if self.pending_engine is not None:
-            self.engine, self.pending_engine = self.pending_engine, None
+            retired, self.engine, self.pending_engine = self.engine, self.pending_engine, None
+            _close_model(retired)
             self.last_code = self.last_played = None
             with self._edits:  # codes of another dictionary mean nothing to this one
                 self._scenes = self._scene_bars = MappingProxyType({})
@@ -439,13 +452,21 @@ class LiveBridge:
             raise ParameterError("nothing has been coded yet: play a bar before storing a scene")
         self.add_scenes({slot: code}, None if played is None else {slot: played})
 
-    def swap_model(self, engine: Engine) -> None:
+    def swap_model(self, engine: CodeModel) -> None:
         """Queue ``engine`` (already loaded and warmed) for the next bar boundary; it must read the
         same grid as the current model."""
         if engine.info.codec_spec != self.engine.info.codec_spec:
             raise ParameterError(f"model {engine.info.name!r} uses the {engine.info.codec_name} codec, but the live "
                                  f"input is coded for {self.engine.info.codec_name}; start a new session for it")
-        self.pending_engine = engine
+        replaced, self.pending_engine = self.pending_engine, engine
+        if replaced is not None:  # a second load before the first played: the first never will
+            _close_model(replaced)
+
+    def close_models(self) -> None:
+        """End the model(s) held (a worker process each, when run in one); after :meth:`stop`."""
+        for model in (self.pending_engine, self.engine):
+            if model is not None:
+                _close_model(model, wait=True)
 
     def switch_clock(self, clock: InternalClock | MidiClock | HostClock | LinkClock) -> None:
         """Queue a new clock source for the bar loop's next turn (see :meth:`take_pending_clock`)."""
@@ -513,10 +534,19 @@ class LiveBridge:
             return bar, min(wait, 0.05)
         try:
             self.process_bar(bar)
+        except ModelError as exc:  # the model failed or its worker is restarting: one line, not a traceback
+            log.warning("bar %d: %s; silencing, the loop goes on", bar, exc)
+            self._after_failed_bar()
         except Exception:  # a bad window or model error must neither stop the loop nor leave a note on
             log.exception("bar %d failed: silencing, the loop goes on", bar)
-            self.panic()
+            self._after_failed_bar()
         return bar + 1, 0.0
+
+    def _after_failed_bar(self) -> None:
+        """Silence, and give filter mode no prior for a bar that was not coded: every note passes
+        (an old bar's prior would judge this bar's notes by the wrong pattern)."""
+        self.expectation = None
+        self.panic()
 
     def next_bar(self) -> int:
         """The first bar whose boundary is still ahead of the clock."""

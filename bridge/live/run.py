@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sidl.bridge.codecs import get_drum_map
-from sidl.bridge.engine import Engine
+from sidl.bridge.engine import CodeModel, Engine
 from sidl.bridge.errors import ParameterError
 from sidl.bridge.live.clock import InternalClock, new_clock
 from sidl.bridge.live.control import Controller
@@ -26,6 +26,7 @@ from sidl.bridge.live.daemon import OUT_PORT, BarReport, LiveBridge
 from sidl.bridge.live.ledger import ShortMessage
 from sidl.bridge.live.ledger_store import LedgerStore
 from sidl.bridge.live.limits import check_bpm
+from sidl.bridge.live.model_worker import DEFAULT_CALL_TIMEOUT, WorkerEngine
 from sidl.bridge.live.osc_server import OscReceiver, parse_target
 from sidl.bridge.live.ports import (
     DEFAULT_NAME,
@@ -140,8 +141,10 @@ class LiveRuntime:
     leftover_timer: Any = None  # the repeated release of a previous run's notes, if pending
 
     def close(self) -> None:
-        """Close the ports in use and stop a JACK server this session started (after :meth:`LiveBridge.stop`)."""
+        """Close the ports in use, end the model's worker and stop a JACK server this session started
+        (after :meth:`LiveBridge.stop`)."""
         self.receiver.stop()
+        self.bridge.close_models()
         if self.leftover_timer is not None:
             self.leftover_timer.cancel()
         if self.store is not None:
@@ -175,20 +178,35 @@ def build(args: argparse.Namespace, now: TimeSource = monotonic_now) -> LiveRunt
         raise ParameterError(f"--denoise must be within 0..1, got {args.denoise}")
     if not 0.0 <= args.feel <= 1.0:
         raise ParameterError(f"--feel must be within 0..1, got {args.feel}")
-    engine = Engine.load(args.model, provider=args.provider)
-    backend, jack = _backend(args)
+    engine = load_model(args)
+    jack = None
     try:
+        backend, jack = _backend(args)
         return _wire(args, engine, backend, now, started, jack)
     except BaseException:
-        stop_jack_dummy(jack)  # a failed start leaves no server behind
+        close = getattr(engine, "close", None)
+        if close is not None:  # a failed start leaves no worker process behind
+            close()
+        stop_jack_dummy(jack)  # nor a server
         raise
+
+
+def load_model(args: argparse.Namespace, name: str | None = None) -> CodeModel:
+    """The model ``--model`` (or ``name``), in a worker process unless ``--model-process inline``."""
+    model = args.model if name is None else name
+    if getattr(args, "model_process", "worker") == "inline":
+        return Engine.load(model, provider=args.provider)
+    timeout = getattr(args, "model_timeout", DEFAULT_CALL_TIMEOUT)
+    if not 0.05 <= timeout <= 60:
+        raise ParameterError(f"--model-timeout must be within 0.05..60 seconds, got {timeout}")
+    return WorkerEngine.start(model, provider=args.provider, call_timeout=timeout)
 
 
 def _not_started(path: str, values: list[Any], sender: tuple[str, int]) -> None:
     """The OSC handler until the controller exists (the receiver is not started before then)."""
 
 
-def _wire(args: argparse.Namespace, engine: Engine, backend: str, now: TimeSource, started: float,
+def _wire(args: argparse.Namespace, engine: CodeModel, backend: str, now: TimeSource, started: float,
           jack: Any) -> LiveRuntime:
     clock = new_clock(args.clock, args.bpm, now=now)
     with ExitStack() as undo:  # a start that fails part-way (a refused port…) leaves no client behind
@@ -221,7 +239,16 @@ def _wire(args: argparse.Namespace, engine: Engine, backend: str, now: TimeSourc
                                virtual=port_names(name)[0])
         in_port = reopen_input()
         undo.callback(in_port.close)
-        controller = Controller(bridge, load_model=partial(Engine.load, provider=args.provider),
+        if isinstance(engine, WorkerEngine):  # the worker's end silences at once: the ledger is ours
+            engine.on_lost = bridge.panic
+
+        def load_swapped(name: str) -> CodeModel:
+            swapped = load_model(args, name)
+            if isinstance(swapped, WorkerEngine):
+                swapped.on_lost = bridge.panic
+            return swapped
+
+        controller = Controller(bridge, load_model=load_swapped,
                                 make_clock=partial(new_clock, now=now))
         receiver.handler = controller.handle
         controller.receiver = receiver

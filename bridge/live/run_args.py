@@ -153,6 +153,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--idle-demo", nargs="?", const="demo_out", metavar="FOLDER",
                    help="as --demo, but the groove stops as soon as anything else plays into the bridge's input "
                         "(what `make run` starts with)")
+    p.add_argument("--model-process", choices=["worker", "inline"], default="worker",
+                   help="worker (default): the model runs in a child process, so its crash silences at once and it "
+                        "restarts; inline: in the bridge's own process (debugging, benchmarks)")
+    p.add_argument("--model-timeout", type=float, default=2.0, metavar="SECONDS",
+                   help="a model call longer than this is a hung worker: it is killed and restarted (default 2)")
     p.add_argument("--json", action="store_true",
                    help="machine-readable output: one 'sidl: KIND {json}' line per event (ready, port, backend, demo, "
                         "stopped) and no status line")

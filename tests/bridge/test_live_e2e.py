@@ -263,3 +263,56 @@ def test_osc_morph_toward_a_scene_and_mode_switch_at_the_bar(jack_server: object
     late = [m[1] for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0 and t - t0 >= 5 * BAR]
     assert late, "nothing played while groove B was morphed to scene A"
     assert late.count(42) > late.count(46)  # A's closed hats are back, B's open hats are out
+
+
+@pytest.mark.slow
+def test_the_model_worker_sigkilled_mid_groove_silences_at_once_and_the_loop_comes_back(jack_server: object) -> None:
+    """Loop mode plays back a groove; the process that runs the model is SIGKILLed mid-bar. The
+    bridge (which owns the ports and the note ledger) silences within 200 ms, starts another worker,
+    and plays the loop again a few bars later."""
+    osc_port = _free_port()
+    proc = _start_bridge("--clock", "midi", "--osc-port", str(osc_port))
+    heard: list[tuple[float, list[int]]] = []
+    killed: list[float] = []
+    try:
+        ready = _wait_ready(proc)
+        worker = ready["model"]["worker_pid"]  # type: ignore[index]
+        assert isinstance(worker, int) and worker != proc.pid
+        player, listener = _player("e2e-kill-player"), _listener("e2e-kill-listener", heard)
+        time.sleep(0.3)
+        t0 = time.perf_counter() + 0.2
+
+        def kill_at(at: float) -> None:
+            if not killed and at >= t0 + 3.5 * BAR:
+                os.kill(worker, signal.SIGKILL)
+                killed.append(time.perf_counter())
+
+        _play(player, _clocked(t0, 9, lambda bar: ROCK, clock_bars=9, length=0.05), on_time=kill_at)
+        state = _osc(osc_port, "/sidl/query", [], reply=True)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        listener.close_port()
+        player.close_port()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    stderr = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 0, stderr
+    assert killed
+    resets = [t for t, m in heard if m[0] & 0xF0 == 0xB0 and m[1] == 123 and t > killed[0]]
+    assert resets and resets[0] - killed[0] < 0.2, (resets[:1], killed)  # silenced within 200 ms
+    sounding: Counter[int] = Counter()
+    for t, m in heard:
+        if t > resets[0]:
+            break
+        if m[0] & 0xF0 == 0x90 and m[2] > 0:
+            sounding[m[1]] += 1
+        elif m[0] & 0xF0 == 0x80 or m[0] & 0xF0 == 0x90:
+            sounding[m[1]] -= 1
+    assert all(v <= 0 for v in sounding.values()), sounding  # every note-on had its note-off by then
+    assert state is not None
+    model = state["model"]
+    assert isinstance(model, dict) and model["worker_restarts"] == 1 and model["worker_pid"] not in (worker, None)
+    later = [t for t, m in heard if m[0] & 0xF0 == 0x90 and m[2] > 0 and t > killed[0] + 2.5 * BAR]
+    assert later, "the loop did not come back after the worker was restarted"
+    assert "model worker restarted" in stderr
