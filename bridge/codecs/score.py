@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 import mido
+import numpy as np
 
 from sidl.bridge import limits
-from sidl.bridge.errors import MidiFileError
+from sidl.bridge.errors import MidiFileError, ParameterError
 from sidl.bridge.safe_io import write_atomic
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,22 @@ class TempoMap:
     def to_beats(self, seconds: float) -> float:
         i = max(0, bisect.bisect_right(self._seconds, seconds) - 1)
         return self._beats[i] + (seconds - self._seconds[i]) * 1e6 / self.changes[i][1]
+
+    def step_seconds(self, n_steps: int, steps_per_beat: int = 4, start_beat: float = 0.0) -> np.ndarray:
+        """float64 ``(n_steps,)``: how long each of ``n_steps`` grid steps from ``start_beat`` lasts.
+
+        Step ``i`` spans beats ``start + i/spb`` .. ``start + (i+1)/spb``, so a step that straddles a
+        tempo change gets its true, mixed length (what turns offsets in steps into milliseconds)."""
+        if n_steps < 0:
+            raise ParameterError(f"n_steps must be >= 0, got {n_steps}")
+        if steps_per_beat < 1:
+            raise ParameterError(f"steps_per_beat must be >= 1, got {steps_per_beat}")
+        beats = start_beat + np.arange(n_steps + 1, dtype=np.float64) / steps_per_beat
+        change_beats = np.asarray(self._beats, dtype=np.float64)
+        idx = np.clip(np.searchsorted(change_beats, beats, side="right") - 1, 0, None)
+        per_beat = np.array([us / 1e6 for _, us in self.changes], dtype=np.float64)
+        seconds = np.asarray(self._seconds, dtype=np.float64)[idx] + (beats - change_beats[idx]) * per_beat[idx]
+        return np.diff(seconds)
 
 
 @dataclass

@@ -41,8 +41,6 @@ def filter_curve(engine: Engine, files: Iterable[str | Path], amounts: Sequence[
                  seeds: Sequence[int] = (0, 1), scorer: Scorer = drum_scorer) -> dict[str, Any]:
     """Filter mode over ``files`` at each of ``amounts``: per seed, the noisy input's score, and per
     amount the gain in F1 over it and the scores of noisy and clean input filtered (see module doc)."""
-    from sidl.models.evaluation.metrics import step_seconds  # the grid's step lengths, at the file's tempo
-
     codec = engine.codec
     cleans: list[np.ndarray] = []
     seconds: list[np.ndarray] = []
@@ -58,7 +56,7 @@ def filter_curve(engine: Engine, files: Iterable[str | Path], amounts: Sequence[
             log.info("skipped %s: %s", path, exc)
             continue
         cleans.append(grid)
-        seconds.append(step_seconds(score.tempo_map, steps, codec.steps_per_beat))
+        seconds.append(score.tempo_map.step_seconds(steps, codec.steps_per_beat))
         for a in amounts:
             clean_out[a].append(np.asarray(codec.encode(replay(engine, score, mode="filter", denoise=a).score,
                                                          n_steps=steps).array))

@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 
 def _inputs(engine: Engine, files: Iterable[str | Path]) -> list[tuple[Score, np.ndarray, np.ndarray]]:
     """(score, grid, step seconds) of every file the codec reads."""
-    from sidl.models.evaluation.metrics import step_seconds  # the grid's step lengths, at the file's tempo
-
     out = []
     for path in files:
         try:
@@ -40,7 +38,7 @@ def _inputs(engine: Engine, files: Iterable[str | Path]) -> list[tuple[Score, np
             log.info("skipped %s: %s", path, exc)
             continue
         if engine.codec.has_notes(grid):
-            out.append((score, grid, step_seconds(score.tempo_map, grid.shape[1], engine.codec.steps_per_beat)))
+            out.append((score, grid, score.tempo_map.step_seconds(grid.shape[1], engine.codec.steps_per_beat)))
     return out
 
 

@@ -354,27 +354,9 @@ def step_seconds(
     steps_per_beat: int = 4,
     start_beat: float = 0.0,
 ) -> np.ndarray:
-    """Duration in seconds of each of ``n_steps`` grid steps starting at ``start_beat``.
-
-    Computed from the tempo map (step ``i`` spans beats ``start + i/spb`` .. ``start + (i+1)/spb``),
-    so a step that straddles a tempo change gets its true, mixed duration. Used to turn offsets
-    measured in steps into milliseconds.
-    """
-    if n_steps < 0:
-        raise ParameterError(f"n_steps must be >= 0, got {n_steps}")
-    if steps_per_beat < 1:
-        raise ParameterError(f"steps_per_beat must be >= 1, got {steps_per_beat}")
-    boundaries = start_beat + np.arange(n_steps + 1, dtype=np.float64) / steps_per_beat
-    return np.diff(_beats_to_seconds(tempo_map, boundaries))
-
-
-def _beats_to_seconds(tempo_map: TempoMap, beats: np.ndarray) -> np.ndarray:
-    """Vectorised :meth:`TempoMap.to_seconds` (same piecewise-linear map, extended before 0)."""
-    change_beats = np.array([b for b, _ in tempo_map.changes], dtype=np.float64)
-    change_spb = np.array([us / 1e6 for _, us in tempo_map.changes], dtype=np.float64)
-    change_secs = np.array([tempo_map.to_seconds(b) for b in change_beats], dtype=np.float64)
-    idx = np.clip(np.searchsorted(change_beats, beats, side="right") - 1, 0, None)
-    return change_secs[idx] + (beats - change_beats[idx]) * change_spb[idx]
+    """Duration in seconds of each of ``n_steps`` grid steps starting at ``start_beat``
+    (:meth:`TempoMap.step_seconds`, torch- and scikit-learn-free for the runtime and encoders)."""
+    return tempo_map.step_seconds(n_steps, steps_per_beat, start_beat)
 
 
 def merge_scores(scores: Sequence[DrumScores] | Sequence[PianoScores]) -> DrumScores | PianoScores:
