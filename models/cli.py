@@ -25,6 +25,9 @@ def default_config_path(codec: str) -> Path:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    """One process, or every process torchrun starts (``torchrun ... -m sidl.cli train ...``): the same
+    command; rank 0 alone prints the summary."""
+    from sidl.models.distributed import detect
     from sidl.models.train import TrainConfig, train
 
     config = TrainConfig.load(args.config or default_config_path(args.codec))
@@ -34,9 +37,34 @@ def run_train(args: argparse.Namespace) -> int:
         config.epochs = args.epochs
     if args.seed is not None:
         config.seed = args.seed
+    if args.threads is not None and args.threads < 1:
+        raise ParameterError(f"--threads must be at least 1, got {args.threads}")
     summary = train(config, args.data, args.out, resume=args.resume, cache_dir=args.cache,
-                    progress=not args.no_progress and sys.stderr.isatty())
-    print(json.dumps({"out": str(args.out), **summary}, indent=2))
+                    progress=not args.no_progress and sys.stderr.isatty(), device=args.device, threads=args.threads)
+    if detect().is_main:
+        print(json.dumps({"out": str(args.out), **summary}, indent=2))
+    return 0
+
+
+def run_bench_train(args: argparse.Namespace) -> int:
+    """``sidl bench-train``: training windows/s at each process count, side by side (JSON)."""
+    from sidl.bridge.safe_io import check_output, write_text
+    from sidl.models.bench_train import run_train_bench
+
+    try:
+        procs = [int(p) for p in str(args.procs).split(",") if p.strip()]
+    except ValueError as exc:
+        raise ParameterError(f"--procs must be comma-separated integers, got {args.procs!r}") from exc
+    if args.out:
+        check_output(args.out, suffixes=None)
+    config = args.config or str(default_config_path(args.codec))
+    report = run_train_bench(args.codec, args.data, config, procs=procs, epochs=args.epochs,
+                             max_windows=args.max_windows, cores=args.cores, threads=args.threads, device=args.device,
+                             cache=args.cache, work=args.work)
+    text = json.dumps(report, indent=2)
+    if args.out:
+        write_text(args.out, text + "\n")
+    print(text)
     return 0
 
 

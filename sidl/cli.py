@@ -92,6 +92,8 @@ COMMANDS: tuple[Command, ...] = (
             "sidl.bridge.analysis.view_args:add_code_arguments", "sidl.bridge.analysis.code_view:run_code", "cpu"),
     Command("similar", "the sections of a folder of MIDI files most similar to a query (cosine on codes)",
             "sidl.bridge.analysis.view_args:add_similar_arguments", "sidl.bridge.analysis.similar:run_similar", "cpu"),
+    Command("bench-train", "training windows/s at 1, 2, … processes side by side, under torchrun (JSON; needs [train])",
+            "sidl.models.cli_args:add_bench_train_arguments", "sidl.models.cli:run_bench_train", "train"),
     Command("encode", "encode a MIDI corpus into sharded, memory-mapped grids with an index (incremental, parallel)",
             "sidl.bridge.shards.encode_args:add_arguments", "sidl.bridge.shards.encode:run_encode"),
     Command("run", "the live bridge: MIDI in, sparse codes, MIDI out in time, OSC control",
