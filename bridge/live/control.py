@@ -350,9 +350,10 @@ class Controller:
         return self.bridge.controls, self.bridge.scenes
 
     def _in_force(self) -> tuple[object, ...]:
-        """What a change of is pushed to every client as /sidl/state (changes at a bar boundary)."""
+        """What a change of is pushed to every client as /sidl/state (changes at a bar boundary; the
+        model worker's pid when it ends and when another takes over)."""
         bridge = self.bridge
-        return id(bridge.engine), bridge.mode, bridge.clock.source
+        return id(bridge.engine), getattr(bridge.engine, "pid", None), bridge.mode, bridge.clock.source
 
     def _send_bar(self, receiver: OscReceiver, clients: tuple[Address, ...], report: BarReport) -> None:
         activity = report.activity or [0.0]

@@ -241,3 +241,43 @@ def test_a_swapped_model_retires_the_old_worker_at_the_bar(worker: WorkerEngine)
         assert _until(lambda: not _alive(old), 5.0)
     finally:
         new.close()
+
+
+def test_clients_are_told_when_the_worker_ends_and_when_another_takes_over(worker: WorkerEngine) -> None:
+    import json
+    import socket
+
+    from pythonosc.osc_message import OscMessage
+
+    from sidl.bridge.live.control import Controller
+    from sidl.bridge.live.osc_server import OscReceiver
+    from tests.bridge.test_live_bridge import make
+
+    bridge, _, _ = make(worker)
+    worker.on_lost = bridge.panic
+    controller = Controller(bridge)
+    receiver = controller.attach(OscReceiver(lambda *a: None, port=0))
+    receiver.start()
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.bind(("127.0.0.1", 0))
+    client.settimeout(0.2)
+    try:
+        controller.register(client.getsockname())
+        first = worker.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        pids: list[object] = []
+        deadline = time.monotonic() + 20.0
+        while time.monotonic() < deadline and not (pids and pids[-1] not in (None, first)):
+            try:
+                message = OscMessage(client.recv(65536))
+            except TimeoutError:
+                continue
+            if message.address == "/sidl/state":
+                pids.append(json.loads(message.params[0])["model"]["worker_pid"])
+        assert None in pids  # the worker's end, pushed while it restarts
+        assert pids[-1] not in (None, first)  # and its successor
+    finally:
+        client.close()
+        controller.close()
+        receiver.stop()
