@@ -25,7 +25,7 @@ $(RUN_STAMP): pyproject.toml setup.py | $(VENV)/bin/python
 venv-run: $(RUN_STAMP)
 
 venv-test: $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e ".[cpu,train,dev,link,plot]"
+	$(PY) -m pip install --quiet -e ".[cpu,train,dev,link,plot,search]"
 
 # Keep the recipe a plain command (no redirection, pipe, `;` or quotes): make then starts sidl itself
 # instead of a shell, so Ctrl-C ends with sidl's clean exit rather than a shell's, which make would

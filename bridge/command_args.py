@@ -74,7 +74,7 @@ def add_demo_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_bench_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["engine", "live", "load", "soak"],
+    p.add_argument("what", choices=["engine", "live", "load", "soak", "library"],
                    help="engine = encode → denoise → decode per window; live = the daemon through JACK (needs a JACK "
                    "server); load = note lateness idle and under OSC + MIDI traffic, side by side; soak = the load "
                    "phase for --minutes (timing and memory over time)")
@@ -92,8 +92,15 @@ def add_bench_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--midi-rate", type=float, default=3000.0, help="load/soak: MIDI events per second (default 3000)")
     p.add_argument("--seconds", type=float, default=20.0, help="load: seconds per phase (default 20)")
     p.add_argument("--minutes", type=float, default=30.0, help="soak: minutes under load (default 30)")
+    p.add_argument("--model-process", default="worker",
+                   help="load/soak through JACK: sidl run --model-process value(s), comma-separated to compare side by "
+                        "side (e.g. worker,inline; default worker)")
     p.add_argument("--backend", choices=["auto", "jack", "simulated"], default="auto",
                    help="load/soak: through JACK (auto: when usable) or a simulated clock")
+    p.add_argument("--index", metavar="LIB", help="library: the library built by `sidl index` to query")
+    p.add_argument("--queries", type=int, default=100, help="library: query sections, from its own files (default 100)")
+    p.add_argument("--shifts", default="0,1", help="library: shift tolerances to measure (default 0,1)")
+    p.add_argument("--candidates", type=int, help="library: ANN candidates per query (default: sidl similar's)")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
     p.add_argument("--out", help="also write the JSON report to this file")
 

@@ -21,6 +21,15 @@ def _engine(args: argparse.Namespace) -> Engine:
     return Engine.load(args.model, provider=args.provider, coder=getattr(args, "coder", None))
 
 
+def _model_processes(text: str) -> tuple[str, ...]:
+    """``--model-process worker,inline`` → ("worker", "inline"), each checked."""
+    values = tuple(v.strip() for v in text.split(",") if v.strip())
+    wrong = [v for v in values if v not in ("worker", "inline")]
+    if not values or wrong:
+        raise ParameterError(f"--model-process takes worker and/or inline, comma-separated; got {text!r}")
+    return values
+
+
 def _print(report: dict[str, Any]) -> int:
     print(json.dumps(report, indent=2))
     return 0
@@ -127,7 +136,17 @@ def run_bench(args: argparse.Namespace) -> int:
                 raise ParameterError(f"--{'minutes' if soak else 'seconds'} must be positive")
             report = run_load_bench(osc_rate=args.osc_rate, midi_rate=args.midi_rate, model=args.model,
                                     seconds=args.minutes * 60 if soak else args.seconds, backend=args.backend,
-                                    idle=not soak)
+                                    idle=not soak, model_processes=_model_processes(args.model_process))
+        if args.out:
+            write_text(args.out, json.dumps(report, indent=2) + "\n")
+        return _print(report)
+    if args.what == "library":
+        from sidl.bridge.library.bench import run_library_bench
+
+        if not args.index:
+            raise ParameterError("bench library needs --index LIB (a library built by `sidl index`)")
+        report = run_library_bench(args.index, model=args.model, queries=args.queries, candidates=args.candidates,
+                                   shifts=tuple(int(s) for s in args.shifts.split(",")))
         if args.out:
             write_text(args.out, json.dumps(report, indent=2) + "\n")
         return _print(report)

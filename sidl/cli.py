@@ -29,8 +29,9 @@ EXTRA_MODULES: dict[str, frozenset[str]] = {
     "cpu": frozenset({"onnxruntime"}),
     "plot": frozenset({"matplotlib"}),
     "link": frozenset({"aalink"}),
+    "search": frozenset({"faiss"}),
 }
-_EXTRA_ORDER = ("cpu", "plot", "link", "train")  # matplotlib alone means pictures, unless the command trains
+_EXTRA_ORDER = ("cpu", "plot", "link", "search", "train")  # matplotlib alone means pictures, unless the command trains
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ COMMANDS: tuple[Command, ...] = (
             "sidl.bridge.analysis.view_args:add_code_arguments", "sidl.bridge.analysis.code_view:run_code", "cpu"),
     Command("similar", "the sections of a folder of MIDI files most similar to a query (cosine on codes)",
             "sidl.bridge.analysis.view_args:add_similar_arguments", "sidl.bridge.analysis.similar:run_similar", "cpu"),
+    Command("index", "encode a folder of MIDI files once into a library for `sidl similar --index` (needs [search])",
+            "sidl.bridge.library.index_args:add_index_arguments", "sidl.bridge.library.command:run_index", "cpu"),
     Command("bench-train", "training windows/s at 1, 2, … processes side by side, under torchrun (JSON; needs [train])",
             "sidl.models.cli_args:add_bench_train_arguments", "sidl.models.cli:run_bench_train", "train"),
     Command("encode", "encode a MIDI corpus into sharded, memory-mapped grids with an index (incremental, parallel)",

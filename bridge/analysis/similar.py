@@ -95,6 +95,32 @@ def sliding_cosine(query: np.ndarray, code: np.ndarray) -> np.ndarray:
     return cos if qnorm > 0 else np.zeros(offsets)
 
 
+def feature_unit(engine: Engine, metric: str) -> int:
+    """Feature columns per code column: the step between two section starts ``shift`` tells apart."""
+    return 1 if metric == "code" else engine.geometry.stride
+
+
+def query_section(engine: Engine, query: Path, *, start_bar: int, bars: int | None, metric: str,
+                  k: int | None = None) -> tuple[int, np.ndarray]:
+    """The query's section length in bars (default: the whole query up to 4 bars) and its
+    ``features`` from ``start_bar`` (1-based): what every section is compared with."""
+    q = next(iter_encoded(engine, [query], k=k, strict=True))
+    if start_bar > q.bars:
+        raise ParameterError(f"{query}: the query has {q.bars} bars; --start {start_bar} is past its end")
+    if bars is None:
+        bars = min(q.bars - (start_bar - 1), DEFAULT_MAX_QUERY_BARS)
+    if isinstance(bars, bool) or not isinstance(bars, (int, np.integer)) or bars < 1:
+        raise ParameterError(f"bars must be an integer >= 1, got {bars!r}")
+    if start_bar - 1 + bars > q.bars:
+        raise ParameterError(f"{query}: the query has {q.bars} bars; bars {start_bar}-{start_bar + bars - 1} "
+                             "do not fit in it (choose a smaller --bars or --start)")
+    q0, q1 = section_columns(engine.geometry, start_bar - 1, bars)
+    if not np.any(q.code[:, q0:q1]):
+        raise ParameterError(f"{query}: bars {start_bar}-{start_bar + bars - 1} have an empty code (silence?)")
+    f0, f1 = section_span(engine, metric, start_bar - 1, bars)
+    return int(bars), features(engine, q.code, metric)[:, f0:f1]
+
+
 @dataclass
 class Match:
     """One section found: ``start_bar``..``end_bar`` are 1-based and inclusive, as bars are counted."""
@@ -149,25 +175,10 @@ def find_similar(engine: Engine, query: str | Path, folder: str | Path, *, top: 
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise ParameterError(f"{name} must be an integer >= {least}, got {value!r}")
     t0 = time.perf_counter()
-    geometry = engine.geometry
     files = midi_files(folder, split)
     query_path = Path(query)
-    q = next(iter_encoded(engine, [query_path], k=k, strict=True))
-    if start_bar > q.bars:
-        raise ParameterError(f"{query_path}: the query has {q.bars} bars; --start {start_bar} is past its end")
-    if bars is None:
-        bars = min(q.bars - (start_bar - 1), DEFAULT_MAX_QUERY_BARS)
-    if isinstance(bars, bool) or not isinstance(bars, (int, np.integer)) or bars < 1:
-        raise ParameterError(f"bars must be an integer >= 1, got {bars!r}")
-    if start_bar - 1 + bars > q.bars:
-        raise ParameterError(f"{query_path}: the query has {q.bars} bars; bars {start_bar}-{start_bar + bars - 1} "
-                             "do not fit in it (choose a smaller --bars or --start)")
-    q0, q1 = section_columns(geometry, start_bar - 1, bars)
-    if not np.any(q.code[:, q0:q1]):
-        raise ParameterError(f"{query_path}: bars {start_bar}-{start_bar + bars - 1} have an empty code (silence?)")
-    f0, f1 = section_span(engine, metric, start_bar - 1, bars)
-    query_features = features(engine, q.code, metric)[:, f0:f1]
-    unit = 1 if metric == "code" else geometry.stride  # feature columns per code column
+    bars, query_features = query_section(engine, query_path, start_bar=start_bar, bars=bars, metric=metric, k=k)
+    unit = feature_unit(engine, metric)
 
     skipped = SkipCount()
     candidates: list[tuple[float, int, str, int, int, bool]] = []  # (sim, shift, path, start0, file index, own)
@@ -238,13 +249,31 @@ def write_sections(engine: Engine, result: SimilarResult, out_dir: str | Path) -
 
 
 # ------------------------------------------------------------------------------------------ command
+def _search(engine: Engine, args: argparse.Namespace) -> SimilarResult:
+    """The folder search, or with ``--index LIB`` the library search (sidl.bridge.library)."""
+    index = getattr(args, "index", None)
+    if (args.folder is None) == (index is None):
+        raise ParameterError("give either a FOLDER to search or --index LIB (a library built by `sidl index`), "
+                             "not " + ("both" if index else "neither"))
+    if index is None:
+        return find_similar(engine, args.query, args.folder, top=args.top, bars=args.bars, start_bar=args.start,
+                            hop=args.hop, shift=args.shift, per_file=args.per_file,
+                            split=args.split, metric=args.metric or "code")
+    if args.split:
+        raise ParameterError("--split does not apply to --index: the library holds the split it was built with")
+    from sidl.bridge.library.search import search_library
+    from sidl.bridge.library.store import open_library
+
+    return search_library(engine, open_library(index), args.query, top=args.top, bars=args.bars,
+                          start_bar=args.start, hop=args.hop, shift=args.shift, per_file=args.per_file,
+                          metric=args.metric, candidates=args.candidates)
+
+
 def run_similar(args: argparse.Namespace) -> int:
     if args.out_midi:
         check_folder(args.out_midi, "--out-midi folder")  # before the search, not after it
     engine = Engine.load(args.model, provider=args.provider)
-    result = find_similar(engine, args.query, args.folder, top=args.top, bars=args.bars, start_bar=args.start,
-                          hop=args.hop, shift=args.shift, per_file=args.per_file,
-                          split=args.split, metric=args.metric)
+    result = _search(engine, args)
     written = write_sections(engine, result, args.out_midi) if args.out_midi else []
     if args.json:
         report = result.to_dict()

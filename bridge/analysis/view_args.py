@@ -52,8 +52,15 @@ def add_similar_arguments(sim: argparse.ArgumentParser) -> None:
                        "section, one every --hop bars, and rank them by the cosine similarity of "
                        "their sparse codes with the query's: good partners for `sidl interpolate`.")
     sim.add_argument("query", help="query .mid")
-    sim.add_argument("folder", help="folder of .mid files (searched recursively), a dataset folder (GMD info.csv, "
-                                    "piano metadata.csv) or a CSV listing MIDI files")
+    sim.add_argument("folder", nargs="?",
+                     help="folder of .mid files (searched recursively), a dataset folder (GMD info.csv, "
+                          "piano metadata.csv) or a CSV listing MIDI files; or --index LIB instead")
+    sim.add_argument("--index", metavar="LIB",
+                     help="search a library built by `sidl index` instead of a folder (fast on large collections; "
+                          "sections as long as the library's; needs the [search] extra)")
+    sim.add_argument("--candidates", type=int,
+                     help="with --index: windows fetched from the ANN index before exact re-ranking, times "
+                          "(2·shift+1) (default 200)")
     sim.add_argument("--split", choices=["train", "validation", "all"],
                      help="only this split of a dataset folder (default: every file)")
     _model(sim)
@@ -64,7 +71,7 @@ def add_similar_arguments(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--shift", type=int, default=0,
                      help="tolerance in code columns: best cosine within this many columns of each section start "
                           "(a column is a bar for the drum model, half a beat for piano; default 0)")
-    sim.add_argument("--metric", choices=["code", "dictionary"], default="code",
+    sim.add_argument("--metric", choices=["code", "dictionary"],
                      help="code: cosine of the sparse codes (shared atoms; default); dictionary: cosine of what the "
                           "codes play through the atoms (different atoms that play alike count as alike)")
     sim.add_argument("--per-file", type=int, default=1, help="at most this many sections per file, 0 = no limit (default 1)")
