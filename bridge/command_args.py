@@ -74,10 +74,11 @@ def add_demo_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_bench_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["engine", "live", "load", "soak", "library"],
+    p.add_argument("what", choices=["engine", "live", "load", "soak", "library", "train"],
                    help="engine = encode → denoise → decode per window; live = the daemon through JACK (needs a JACK "
                    "server); load = note lateness idle and under OSC + MIDI traffic, side by side; soak = the load "
-                   "phase for --minutes (timing and memory over time)")
+                   "phase for --minutes (timing and memory over time); library = queries of a `sidl index` library; "
+                   "train = training windows/s at --procs process counts under torchrun (needs [train])")
     p.add_argument("--bars", type=int, default=16, help="live: bars of groove played (default 16)")
     p.add_argument("--model", default="drums", help="bundled model name or exported model folder (default drums)")
     p.add_argument("--windows", type=int, default=10_000, help="timed windows per configuration (default 10000)")
@@ -85,7 +86,8 @@ def add_bench_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--coder", choices=["network", "pursuit"], help="time only this coder (default: every coder the model has)")
     p.add_argument("--window-bars", type=int, help="bars per window (default: the model's training window)")
     p.add_argument("--streams", default="1,16", help="stream counts batched per call (default 1,16)")
-    p.add_argument("--threads", type=int, default=1, help="onnxruntime/torch threads (default 1)")
+    p.add_argument("--threads", type=int,
+                   help="onnxruntime/torch threads (default 1; train: of every process, default --cores / processes)")
     p.add_argument("--provider", help="comma list of providers to time (auto: cuda when available, and cpu)")
     p.add_argument("--no-torch", action="store_true", help="skip the torch eager comparison")
     p.add_argument("--osc-rate", type=float, default=2000.0, help="load/soak: OSC control packets per second (default 2000)")
@@ -101,6 +103,16 @@ def add_bench_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--queries", type=int, default=100, help="library: query sections, from its own files (default 100)")
     p.add_argument("--shifts", default="0,1", help="library: shift tolerances to measure (default 0,1)")
     p.add_argument("--candidates", type=int, help="library: ANN candidates per query (default: sidl similar's)")
+    p.add_argument("--data", help="train: dataset folder or shard folder, as `sidl train --data`")
+    p.add_argument("--config", help="train: JSON training config (default: the shipped one for --model); no pursuit fit")
+    p.add_argument("--procs", default="1,2", help="train: process counts timed side by side (default 1,2); 1 runs "
+                   "without torchrun, the others under `torchrun --standalone --nproc-per-node N`")
+    p.add_argument("--epochs", type=int, default=1, help="train: epochs per run (default 1)")
+    p.add_argument("--max-windows", type=int, default=4096, help="train: windows per epoch (default 4096; 0: all)")
+    p.add_argument("--cores", type=int, help="train: CPU cores shared among the processes (default: all)")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu", help="train: device of every process (default cpu)")
+    p.add_argument("--cache", help="train: folder caching a MIDI folder's encoded grids between the runs")
+    p.add_argument("--work", help="train: folder for the runs' checkpoints (default: a temporary folder, removed after)")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
     p.add_argument("--out", help="also write the JSON report to this file")
 

@@ -123,6 +123,10 @@ def run_replay(args: argparse.Namespace) -> int:
 def run_bench(args: argparse.Namespace) -> int:
     if args.out:
         check_output(args.out, suffixes=None)
+    if args.what == "train":  # torch's side of the benchmark lives with training ([train]); bridge never imports it
+        from sidl.models.cli import run_bench_train
+
+        return run_bench_train(args)
     if args.what in ("live", "load", "soak"):
         if args.what == "live":
             from sidl.bridge.live.bench_live import run_live_bench
@@ -155,7 +159,7 @@ def run_bench(args: argparse.Namespace) -> int:
     providers = tuple(args.provider.split(",")) if args.provider else None
     streams = tuple(int(s) for s in args.streams.split(","))
     report = run_engine_bench(args.model, windows=args.windows, warmup=args.warmup, streams=streams,
-                              threads=args.threads, providers=providers, torch_compare=not args.no_torch,
+                              threads=args.threads or 1, providers=providers, torch_compare=not args.no_torch,
                               window_bars=args.window_bars, coders=(args.coder,) if args.coder else None)
     text = json.dumps(report, indent=2)
     if args.out:

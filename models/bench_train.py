@@ -1,4 +1,4 @@
-"""``sidl bench-train``: training throughput (windows/s) at 1, 2, … processes, side by side.
+"""``sidl bench train``: training throughput (windows/s) at 1, 2, … processes, side by side.
 
 Each process count is one real run of ``sidl train`` on the same data and config: one process as a
 plain command, N processes under ``torchrun --standalone --nproc-per-node N`` (what a user runs). The

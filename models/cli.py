@@ -47,18 +47,19 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_bench_train(args: argparse.Namespace) -> int:
-    """``sidl bench-train``: training windows/s at each process count, side by side (JSON)."""
-    from sidl.bridge.safe_io import check_output, write_text
+    """``sidl bench train``: training windows/s at each process count, side by side (JSON); ``--model``
+    names the codec family whose shipped config is trained (or ``--config``)."""
+    from sidl.bridge.safe_io import write_text
     from sidl.models.bench_train import run_train_bench
 
+    if not args.data:
+        raise ParameterError("bench train needs --data DIR (a dataset or shard folder, as `sidl train --data`)")
     try:
         procs = [int(p) for p in str(args.procs).split(",") if p.strip()]
     except ValueError as exc:
         raise ParameterError(f"--procs must be comma-separated integers, got {args.procs!r}") from exc
-    if args.out:
-        check_output(args.out, suffixes=None)
-    config = args.config or str(default_config_path(args.codec))
-    report = run_train_bench(args.codec, args.data, config, procs=procs, epochs=args.epochs,
+    config = args.config or str(default_config_path(args.model))
+    report = run_train_bench(args.model, args.data, config, procs=procs, epochs=args.epochs,
                              max_windows=args.max_windows, cores=args.cores, threads=args.threads, device=args.device,
                              cache=args.cache, work=args.work)
     text = json.dumps(report, indent=2)

@@ -25,22 +25,6 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    "process; under torchrun the machine's cores shared among its processes)")
 
 
-def add_bench_train_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("codec", metavar="CODEC", help="codec/model family (its default config: models/configs/CODEC.json)")
-    p.add_argument("--data", required=True, help="dataset folder or shard folder, as `sidl train --data`")
-    p.add_argument("--config", help="JSON training config (default: the shipped one); the pursuit fit is left out")
-    p.add_argument("--procs", default="1,2", help="process counts timed side by side (default 1,2); 1 runs without "
-                   "torchrun, the others under `torchrun --standalone --nproc-per-node N`")
-    p.add_argument("--epochs", type=int, default=1, help="epochs per run (default 1)")
-    p.add_argument("--max-windows", type=int, default=4096, help="training windows per epoch (default 4096; 0: all)")
-    p.add_argument("--cores", type=int, help="CPU cores shared among the processes (default: all of this machine's)")
-    p.add_argument("--threads", type=int, help="torch threads of every process (default: --cores / processes)")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu", help="device of every process (default cpu)")
-    p.add_argument("--cache", default=None, help="folder to cache encoded grids of a MIDI folder between the runs")
-    p.add_argument("--work", help="folder for the runs' checkpoints (default: a temporary folder, removed after)")
-    p.add_argument("--out", help="also write the JSON report to this file")
-
-
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, help="shipped model name (drums, piano, seed-drums) or checkpoint folder")
     p.add_argument("--data", required=True, help="dataset folder")

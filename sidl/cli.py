@@ -42,9 +42,10 @@ class OptionExtra:
     value: str
     extra: str
     module: str
+    positional: bool = False  # a positional argument's value (``sidl bench train``), not an option
 
     def flag(self) -> str:
-        return f"--{self.dest.replace('_', '-')} {self.value}"
+        return self.value if self.positional else f"--{self.dest.replace('_', '-')} {self.value}"
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,6 @@ COMMANDS: tuple[Command, ...] = (
             "sidl.bridge.analysis.view_args:add_similar_arguments", "sidl.bridge.analysis.similar:run_similar", "cpu"),
     Command("index", "encode a folder of MIDI files once into a library for `sidl similar --index` (needs [search])",
             "sidl.bridge.library.index_args:add_index_arguments", "sidl.bridge.library.command:run_index", "cpu"),
-    Command("bench-train", "training windows/s at 1, 2, … processes side by side, under torchrun (JSON; needs [train])",
-            "sidl.models.cli_args:add_bench_train_arguments", "sidl.models.cli:run_bench_train", "train"),
     Command("encode", "encode a MIDI corpus into sharded, memory-mapped grids with an index (incremental, parallel)",
             "sidl.bridge.shards.encode_args:add_arguments", "sidl.bridge.shards.encode:run_encode"),
     Command("run", "the live bridge: MIDI in, sparse codes, MIDI out in time, OSC control",
@@ -108,8 +107,9 @@ COMMANDS: tuple[Command, ...] = (
             f"{_TOOL_ARGS}:add_panic_arguments", f"{_TOOLS}:run_panic"),
     Command("ports", "list MIDI ports per backend (ALSA, JACK, CoreMIDI, WinMM) and why a backend is unavailable",
             f"{_TOOL_ARGS}:add_ports_arguments", f"{_TOOLS}:run_ports"),
-    Command("bench", "measure latency (JSON out); `sidl bench engine`",
-            f"{_TOOL_ARGS}:add_bench_arguments", f"{_TOOLS}:run_bench", "cpu"),
+    Command("bench", "measure speed and latency, side by side (JSON out): engine, live, load, soak, library, train",
+            f"{_TOOL_ARGS}:add_bench_arguments", f"{_TOOLS}:run_bench", "cpu",
+            option_extras=(OptionExtra("what", "train", "train", "torch", positional=True),)),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 

@@ -62,6 +62,11 @@ def test_link_clock_without_aalink_says_so_before_opening_anything(tmp_path: Pat
     assert_one_line(done, "sidl run --clock link needs the [link] extra: pip install 'sidl[link]'")
 
 
+def test_the_training_benchmark_without_torch_says_so_before_any_work(tmp_path: Path) -> None:
+    done = run_without(["torch"], ["bench", "train", "--data", ".", "--procs", "1"], tmp_path)
+    assert_one_line(done, f"sidl bench train {TRAIN_LINE}")
+
+
 def test_pictures_without_matplotlib_say_so_in_one_line(tmp_path: Path) -> None:
     done = run_without(["matplotlib"], ["atoms", "--top", "4", "--out", "atoms.png"], tmp_path)
     assert_one_line(done, "sidl atoms needs the [plot] extra to draw pictures: pip install 'sidl[plot]'")
