@@ -215,35 +215,36 @@ class DrumCodec(HitGroupMixin):
         row_of = {p: DRUM_CLASS_NAMES.index(c) for p, c in table.items()}
         spb = self.steps_per_beat
 
-        unknown: Counter[int] = Counter()
-        cells: list[tuple[int, int, float, int]] = []  # (row, step, offset, velocity)
-        for note in sorted(score.notes, key=lambda n: n.start):
-            row = row_of.get(note.pitch)
-            if row is None:
-                unknown[note.pitch] += 1
-                continue
-            pos = note.start * spb
-            step = math.floor(pos + 0.5)
-            cells.append((row, step, pos - step, min(127, max(1, int(note.velocity)))))
+        notes = sorted(score.notes, key=lambda n: n.start)  # stable: equal starts keep the file's order
+        rows = np.array([row_of.get(n.pitch, -1) for n in notes], dtype=np.int64)
+        unknown: Counter[int] = Counter(n.pitch for n, r in zip(notes, rows) if r < 0)
         if unknown:
             log.debug("%s: %d note(s) of pitches outside the drum classes: %s",
                       score.source, sum(unknown.values()), dict(unknown))
+        known = rows >= 0
+        pos = np.array([n.start for n in notes], dtype=np.float64)[known] * spb
+        steps = np.floor(pos + 0.5).astype(np.int64)
+        offsets = pos - steps
+        velocities = np.clip(np.array([int(n.velocity) for n in notes], dtype=np.int64)[known], 1, 127)
+        rows = rows[known]
 
         if n_steps is None:
             last = max((n.start for n in score.notes), default=0.0)
             n_steps = (max(0, math.floor(last * spb + 0.5)) // self.steps_per_bar + 1) * self.steps_per_bar
         array = np.zeros((self.channels, n_steps), dtype=np.float32)
-        best = np.zeros((N_CLASSES, n_steps), dtype=np.int16)  # velocity holding each cell
-        dropped = 0
-        for row, step, offset, velocity in cells:
-            if not 0 <= step < n_steps:
-                dropped += 1
-                continue
-            if velocity > best[row, step]:  # strictly louder: ties keep the earliest
-                best[row, step] = velocity
-                array[row, step] = 1.0
-                array[N_CLASSES + row, step] = velocity / 127.0
-                array[2 * N_CLASSES + row, step] = offset
+        inside = (steps >= 0) & (steps < n_steps)
+        dropped = int((~inside).sum())
+        # the loudest hit wins a cell; among equally loud ones the earliest (notes are in time order):
+        # sort by cell, then loudness down, then order, and keep each cell's first
+        order = np.flatnonzero(inside)
+        cell = rows[order] * n_steps + steps[order]
+        ranked = order[np.lexsort((order, -velocities[order], cell))]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = (rows[ranked] * n_steps + steps[ranked])[1:] != (rows[ranked] * n_steps + steps[ranked])[:-1]
+        win = ranked[first]
+        array[rows[win], steps[win]] = 1.0
+        array[N_CLASSES + rows[win], steps[win]] = velocities[win] / 127.0
+        array[2 * N_CLASSES + rows[win], steps[win]] = offsets[win]
         if dropped:
             log.debug("%s: dropped %d note(s) beyond %d steps", score.source, dropped, n_steps)
         return DrumGrid(array, unknown, dropped, score.tempo_map, score.source)

@@ -59,7 +59,7 @@ from sidl.bridge.live.limits import DEFAULT_MODE, check_mode
 from sidl.bridge.live.midi_in import ClockEvent, MidiInputDecoder, NoteEvent
 from sidl.bridge.live.osc_table import ATOMS_PER_PAGE, MAX_REPLY, STATE_LISTED
 from sidl.bridge.live.quantizer import RollingQuantizer
-from sidl.bridge.live.realtime import favour_timing_threads
+from sidl.bridge.live.realtime import favour_timing_threads, realtime_thread
 from sidl.bridge.live.scheduler import Scheduler
 from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
@@ -138,7 +138,7 @@ class LiveBridge:
     def __init__(self, engine: CodeModel, send: Callable[[Any], None], *, clock: InternalClock | MidiClock | HostClock | LinkClock,
                  input_channel: int | None = None, output_channel: int | None = None,
                  drum_map_in: DrumMap | None = None, drum_map_out: DrumMap | None = None,
-                 now: TimeSource = monotonic_now) -> None:
+                 now: TimeSource = monotonic_now, realtime: bool = False) -> None:
         self.engine = engine
         self.clock = clock
         self.now = now
@@ -148,7 +148,8 @@ class LiveBridge:
         # a morph toward the scene, or recalling it, plays it with the feel it was played with
         self._scene_bars: Mapping[int, np.ndarray] = MappingProxyType({})
         self._edits = threading.Lock()  # serialises replacing the controls and scenes (reads take no lock)
-        self.scheduler = Scheduler(send, now=now)
+        self.realtime = realtime  # the bar loop and the scheduler ask for real-time priority (sidl run)
+        self.scheduler = Scheduler(send, now=now, realtime=realtime)
         self.decoder = MidiInputDecoder(input_channel)
         self.output_channel = engine.codec.output_channel if output_channel is None else output_channel
         self.drum_map_out = drum_map_out
@@ -314,15 +315,17 @@ class LiveBridge:
                 self._scenes = self._scene_bars = MappingProxyType({})
             self.panic()  # a model change silences what the old one played
             log.info("model swapped to %s at bar %d", self.engine.info.name, bar)
-        with self._lock:
-            window = self.quantizer.window(end_bar=bar, bars=self.window_bars)
-            self.quantizer.forget_before(bar)
         c, scenes, scene_bars = self.controls, self.scenes, self._scene_bars  # one snapshot of each for the bar
         engine = self.engine
         spb = engine.info.steps_per_bar
-        bars_of = engine.geometry.column_bars(window.shape[1])
+        with self._lock:
+            # generate mode plays without input: its window is not built (at thousands of notes a
+            # second, quantizing them is most of a bar's work)
+            window = None if c.mode == "generate" else self.quantizer.window(end_bar=bar, bars=self.window_bars)
+            self.quantizer.forget_before(bar)
+        bars_of = engine.geometry.column_bars(self.window_bars * spb)
         last_columns = bars_of == bars_of.max()
-        silent = not engine.codec.has_notes(window[:, -spb:])  # nothing played in the last bar
+        silent = window is None or not engine.codec.has_notes(window[:, -spb:])  # nothing played in the last bar
         held = self.last_code if silent else None  # the bar to keep playing while nothing is played
         frozen = held is not None
         played: np.ndarray | None = None  # the bar's grid as coded: loop mode keeps its residual
@@ -334,6 +337,7 @@ class LiveBridge:
         elif silent:  # nothing played yet: stay silent (don't code the decoder's bias)
             bar_code = np.zeros((engine.info.atoms, int(last_columns.sum())), np.float32)
         else:
+            assert window is not None  # built for every mode but generate, and not silent
             # loop mode codes the window cleaned at the denoise amount (0: as played)
             coded = clean(engine, window, c.denoise).grid if c.mode == "loop" and c.denoise > 0 else window
             code = engine.encode(coded)
@@ -362,7 +366,7 @@ class LiveBridge:
             # sounding (or had scheduled) is released first
             self.panic()
             self.mode, self._scene_in_force = c.mode, c.scene
-        self.expectation = self._gate(bar, window) if self.mode == "filter" else None
+        self.expectation = self._gate(bar, window) if self.mode == "filter" and window is not None else None
         notes = self._schedule(grid, bar) if self.mode in ("loop", "generate") else 0
         totals = edited.sum(axis=1)
         peak = float(totals.max()) if totals.size and totals.max() > 0 else 1.0
@@ -502,6 +506,8 @@ class LiveBridge:
     def run(self, sleep: Callable[[float], None] = time.sleep) -> None:
         """The bar loop until :meth:`stop`; the scheduler thread sends the notes."""
         favour_timing_threads()
+        if self.realtime:
+            realtime_thread("bar loop")
         self.scheduler.start()
         bar: int | None = None
         while not self._stop.is_set():

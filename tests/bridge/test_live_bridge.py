@@ -488,3 +488,19 @@ def test_scenes_keep_the_feel_they_were_played_with(engine: Engine, monkeypatch:
 def test_state_names_where_the_model_runs(engine: Engine) -> None:
     bridge, _, _ = make(engine)
     assert bridge.state()["provider"] == engine.provider == "cpu"
+
+
+def test_generate_mode_does_not_quantize_the_input_it_ignores(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of notes a second made quantizing the window most of a generate-mode bar's work,
+    for a window it never reads."""
+    bridge, _, _ = make(engine)
+    for bar in range(2):
+        play_bar(bridge, bar)
+    built: list[int] = []
+    window = bridge.quantizer.window
+    monkeypatch.setattr(bridge.quantizer, "window", lambda **kw: (built.append(kw["end_bar"]), window(**kw))[1])
+    bridge.change_controls(mode="generate")
+    assert bridge.process_bar(2).notes > 0 and built == []
+    bridge.change_controls(mode="loop")
+    bridge.process_bar(3)
+    assert built == [3]

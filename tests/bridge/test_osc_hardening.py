@@ -192,6 +192,7 @@ def test_feedback_is_sent_off_the_bar_loop_and_bounded_per_bar(engine: Engine) -
         release.set()
         spb = engine.info.steps_per_bar
         assert _until(lambda: sum(1 for a, _ in sent if a == "/sidl/stats") >= MAX_CLIENTS)
+        assert _until(lambda: any(a == "/sidl/bar" for a, _ in sent))  # sent after the bar's reports
         bars = sum(1 for a, _ in sent if a == "/sidl/stats")
         per_bar = sum(1 for a, _ in sent if a not in ("/sidl/bar", "/sidl/state")) / max(1, bars)
         assert per_bar <= FEEDBACK_PER_BAR  # per client and bar, plus /sidl/bar at most once a step
