@@ -12,7 +12,9 @@ to :data:`SWITCH_INTERVAL_S` when its bar loop starts (a process-wide setting: o
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 
 log = logging.getLogger(__name__)
 
@@ -25,3 +27,33 @@ def favour_timing_threads(interval: float = SWITCH_INTERVAL_S) -> float:
         log.debug("thread switch interval %.4f s -> %.4f s", sys.getswitchinterval(), interval)
         sys.setswitchinterval(interval)
     return sys.getswitchinterval()
+
+
+#: SCHED_FIFO priorities asked for the timing threads: below JACK's own (its process thread runs at
+#: 70-80 where JACK is real-time), above everything that is not real-time.
+REALTIME_PRIORITY = {"scheduler": 20, "bar loop": 10}
+_refused: set[str] = set()
+
+
+def realtime_thread(role: str) -> str:
+    """Ask the kernel to run the calling thread with real-time (SCHED_FIFO) priority, as audio
+    programs do for the threads that must keep time; where that is not allowed (no ``rtprio`` limit
+    for this user, not Linux), the thread keeps its normal priority. Returns ``"fifo"`` or ``"normal"``.
+
+    Under CPU load (other programs, a flood of MIDI and OSC) a normal thread waits for a core behind
+    everything else; a real-time one does not, which is what keeps the note-sending thread on time.
+    The threads never busy-wait for long (the scheduler spins its last millisecond at most), so they
+    cannot starve the machine."""
+    priority = REALTIME_PRIORITY[role]
+    if not hasattr(os, "sched_setscheduler"):
+        return "normal"
+    try:
+        os.sched_setscheduler(threading.get_native_id(), os.SCHED_FIFO, os.sched_param(priority))
+    except OSError as exc:  # EPERM without an rtprio limit (see docs/live.md): run on, at normal priority
+        if role not in _refused:
+            _refused.add(role)
+            log.info("no real-time priority for the %s thread (%s); it runs at normal priority "
+                     "(allow it with an rtprio limit, e.g. the audio group)", role, exc.strerror or exc)
+        return "normal"
+    log.debug("%s thread: SCHED_FIFO priority %d", role, priority)
+    return "fifo"

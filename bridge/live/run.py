@@ -223,6 +223,7 @@ def _wire(args: argparse.Namespace, engine: CodeModel, backend: str, now: TimeSo
         if out_port is None:  # only a watch closes it, and none runs yet
             raise PortError("the MIDI output closed while starting")
         bridge = LiveBridge(engine, output.send, clock=clock, input_channel=args.channel, now=now,
+                            realtime=getattr(args, "realtime", True),
                             drum_map_in=get_drum_map(args.drum_map_in) if args.drum_map_in else None,
                             drum_map_out=get_drum_map(args.drum_map_out) if args.drum_map_out else None)
         demo = None

@@ -158,6 +158,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "restarts; inline: in the bridge's own process (debugging, benchmarks)")
     p.add_argument("--model-timeout", type=float, default=2.0, metavar="SECONDS",
                    help="a model call longer than this is a hung worker: it is killed and restarted (default 2)")
+    p.add_argument("--no-realtime", dest="realtime", action="store_false",
+                   help="keep the note-sending and bar threads at normal priority (by default they ask for real-time "
+                        "priority, SCHED_FIFO, where the system allows it, as audio programs do)")
     p.add_argument("--json", action="store_true",
                    help="machine-readable output: one 'sidl: KIND {json}' line per event (ready, port, backend, demo, "
                         "stopped) and no status line")

@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from sidl.bridge.live.ledger import NoteLedger, ShortMessage
+from sidl.bridge.live.realtime import realtime_thread
 from sidl.bridge.live.timebase import TimeSource, monotonic_now
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,9 @@ class Scheduler:
     """Sends scheduled notes through ``send`` at their times (see module docstring)."""
 
     def __init__(self, send: Send, *, now: TimeSource = monotonic_now, spin: float = 0.0015,
-                 tolerance: float = 0.002, sleep: Callable[[float], None] = time.sleep) -> None:
+                 tolerance: float = 0.002, sleep: Callable[[float], None] = time.sleep, realtime: bool = False) -> None:
         self._send = send
+        self.realtime = realtime  # ask for real-time priority for the sending thread (bridge.live.realtime)
         self._now = now
         self._sleep = sleep
         self.spin = spin
@@ -157,6 +159,8 @@ class Scheduler:
         return self.panic()
 
     def _work(self) -> None:
+        if self.realtime:
+            realtime_thread("scheduler")
         while True:
             with self._cv:
                 if not self._running:
