@@ -76,3 +76,19 @@ def jack_server() -> Iterator[object]:
         pytest.skip(f"no JACK server for the MIDI end-to-end tests: {exc}")
     yield proc
     stop_jack_dummy(proc)
+
+
+@pytest.fixture(scope="session")
+def drums() -> object:
+    """The bundled drum model on the CPU, loaded once for every test that asks for it by this name."""
+    from sidl.bridge.engine import Engine
+
+    return Engine.load("drums", provider="cpu")
+
+
+@pytest.fixture(scope="session")
+def piano() -> object:
+    """The bundled piano model on the CPU, loaded once."""
+    from sidl.bridge.engine import Engine
+
+    return Engine.load("piano", provider="cpu")

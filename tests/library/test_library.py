@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from sidl.bridge.analysis import similar
-from sidl.bridge.codecs import Note, Score, TempoMap, TimeSignature, save_score
+from sidl.bridge.codecs import save_score
 from sidl.bridge.engine import Engine
 from sidl.bridge.errors import DatasetError, ModelError, ParameterError
 from sidl.bridge.grooves import generate_groove
@@ -24,6 +24,7 @@ from sidl.bridge.library.build import build_library, project, random_projection
 from sidl.bridge.library.search import search_library
 from sidl.bridge.library.store import open_library
 from sidl.cli import main
+from tests.analysis.test_similar import piano_piece
 
 pytest.importorskip("faiss")
 
@@ -67,17 +68,6 @@ def test_indexed_search_gives_the_folder_search_answers(drum_library: tuple[Path
     a = similar.find_similar(drums, outside, folder, top=5, bars=2, start_bar=2)
     b = search_library(drums, library, outside, top=5, start_bar=2)
     assert _rows(a) == _rows(b) and b.matches[0].similarity > 0.999  # the same groove's bars are in the folder
-
-
-def piano_piece(bars: int, seed: int) -> Score:
-    rng = np.random.default_rng(seed)
-    notes = []
-    for bar in range(bars):
-        root = int(rng.integers(45, 57))
-        for i in range(8):
-            p = root + (0, 4, 7, 12)[i % 4]
-            notes.append(Note(bar * 4 + i * 0.5, p, int(rng.integers(50, 90)), bar * 4 + i * 0.5 + 0.45, 0))
-    return Score(sorted(notes), TempoMap.constant(100.0), [TimeSignature(0.0, 4, 4)], 480, None)
 
 
 def test_dictionary_metric_and_half_beat_shift_on_piano(tmp_path: Path, piano: Engine) -> None:
