@@ -24,9 +24,9 @@ a model in memory.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
-import pickle
 import signal
 import socket
 import subprocess
@@ -52,6 +52,31 @@ DEFAULT_CALL_TIMEOUT = 2.0  # s: longer than any bar's model work on a healthy m
 START_TIMEOUT = 60.0  # s: importing onnxruntime and loading a model, on a busy machine
 RESTART_BACKOFF = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0)  # s before each further attempt; the last repeats
 STABLE_AFTER = 30.0  # s a restarted worker must live before the backoff starts over
+
+
+ARRAY_DTYPES = frozenset({"float32", "float64"})  # what crosses the socket: grids and codes, never objects
+
+
+def _pack(header: dict[str, Any], array: np.ndarray | None = None) -> bytes:
+    """A message between the bridge and its worker: a JSON header, then an array's raw bytes (no
+    pickles: the runtime loads nothing but ONNX and plain data)."""
+    if array is not None:
+        array = np.ascontiguousarray(array)
+        header = {**header, "array": {"dtype": array.dtype.name, "shape": list(array.shape)}}
+    head = json.dumps(header).encode()
+    return len(head).to_bytes(4, "little") + head + (b"" if array is None else array.tobytes())
+
+
+def _unpack(data: bytes) -> tuple[dict[str, Any], np.ndarray | None]:
+    size = int.from_bytes(data[:4], "little")
+    header: dict[str, Any] = json.loads(data[4:4 + size])
+    spec = header.pop("array", None)
+    if spec is None:
+        return header, None
+    if spec["dtype"] not in ARRAY_DTYPES:
+        raise ModelError(f"model worker message with an array of dtype {spec['dtype']!r}; expected float32 or float64")
+    array = np.frombuffer(data[4 + size:], dtype=spec["dtype"]).reshape(spec["shape"]).copy()
+    return header, array
 
 
 class WorkerEngine:
@@ -104,7 +129,7 @@ class WorkerEngine:
         try:
             if not conn.poll(START_TIMEOUT):
                 raise ModelError(f"the model worker did not load {self.model!r} within {START_TIMEOUT:.0f} s")
-            ok, value = pickle.loads(conn.recv_bytes())
+            hello, _ = _unpack(conn.recv_bytes())
         except (EOFError, OSError):
             proc.wait()
             conn.close()
@@ -115,11 +140,13 @@ class WorkerEngine:
             proc.wait()
             conn.close()
             raise
-        if not ok:
+        if not hello["ok"]:
             proc.wait()
             conn.close()
-            raise ModelError(value)
-        return proc, conn, value
+            raise ModelError(hello["error"])
+        # the worker's description, rebuilt here from the model's own (ONNX) metadata
+        hello["info"] = ModelInfo.from_metadata(hello.pop("metadata"), source=self.model, role="decoder")
+        return proc, conn, hello
 
     def _adopt(self, proc: subprocess.Popen[bytes], conn: Connection, hello: dict[str, Any]) -> None:
         with self._lock:
@@ -208,7 +235,7 @@ class WorkerEngine:
             return
 
     # ------------------------------------------------------------------------------------ calls
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, method: str, array: np.ndarray, k: int | None = None, coder: str | None = None) -> np.ndarray:
         with self._lock:
             conn, proc = self._conn, self._proc
             if conn is None or proc is None:
@@ -216,7 +243,7 @@ class WorkerEngine:
             self._seq += 1
             seq = self._seq
             try:
-                conn.send_bytes(pickle.dumps((seq, method, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
+                conn.send_bytes(_pack({"seq": seq, "method": method, "k": k, "coder": coder}, array))
                 deadline = time.monotonic() + self.call_timeout
                 while True:
                     left = deadline - time.monotonic()
@@ -226,27 +253,24 @@ class WorkerEngine:
                         proc.kill()  # the watcher silences and restarts
                         raise ModelError(f"model call {method!r} took longer than {self.call_timeout:.2f} s; "
                                          "the model worker is being restarted")
-                    answer_seq, ok, value = pickle.loads(conn.recv_bytes())
-                    if answer_seq == seq:
+                    answer, value = _unpack(conn.recv_bytes())
+                    if answer["seq"] == seq:
                         break
             except (EOFError, OSError):
                 raise ModelError(f"the model worker for {self.model!r} ended during {method!r}; "
                                  "it is being restarted") from None
-        if not ok:
-            raise ModelError(value)
+        if not answer["ok"] or value is None:
+            raise ModelError(answer.get("error", f"model call {method!r} returned no array"))
         return value
 
     def encode(self, grid: np.ndarray, k: int | None = None, *, coder: str | None = None) -> np.ndarray:
-        result: np.ndarray = self._call("encode", grid, k, coder=coder)
-        return result
+        return self._call("encode", grid, k, coder)
 
     def decode(self, code: np.ndarray) -> np.ndarray:
-        result: np.ndarray = self._call("decode", code)
-        return result
+        return self._call("decode", code)
 
     def reconstruct(self, grid: np.ndarray, k: int | None = None) -> np.ndarray:
-        result: np.ndarray = self._call("reconstruct", grid, k)
-        return result
+        return self._call("reconstruct", grid, k)
 
     # ------------------------------------------------------------------------------------ description
     @property
@@ -276,25 +300,32 @@ def serve(conn: Connection, model: str, provider: str, threads: int) -> None:
     try:
         engine = Engine.load(model, provider=provider, threads=threads)
     except Exception as exc:  # the supervisor shows the reason in one line
-        conn.send_bytes(pickle.dumps((False, str(exc) if isinstance(exc, SidlError)
-                                      else f"{model!r} failed to load ({type(exc).__name__}: {exc})")))
+        conn.send_bytes(_pack({"ok": False, "error": str(exc) if isinstance(exc, SidlError)
+                               else f"{model!r} failed to load ({type(exc).__name__}: {exc})"}))
         return
-    conn.send_bytes(pickle.dumps((True, {"info": engine.info, "providers": engine.providers,
-                                         "provider": engine.provider, "coder": engine.coder,
-                                         "describe": engine.describe()})))
+    conn.send_bytes(_pack({"ok": True, "metadata": dict(engine.decoder.get_modelmeta().custom_metadata_map),
+                           "providers": engine.providers,
+                           "provider": engine.provider, "coder": engine.coder, "describe": engine.describe()}))
     while True:
         try:
-            seq, method, args, kwargs = pickle.loads(conn.recv_bytes())
+            request, array = _unpack(conn.recv_bytes())
         except (EOFError, OSError):
             return  # the supervisor closed (or died): nothing left to serve
+        seq, method = request["seq"], request["method"]
         try:
-            if method not in CALLS:
+            if method not in CALLS or array is None:
                 raise ModelError(f"unknown model call {method!r}")
-            answer: tuple[int, bool, Any] = (seq, True, getattr(engine, method)(*args, **kwargs))
+            if method == "encode":
+                result = engine.encode(array, request["k"], coder=request["coder"])
+            elif method == "decode":
+                result = engine.decode(array)
+            else:
+                result = engine.reconstruct(array, request["k"])
+            answer = _pack({"seq": seq, "ok": True}, result)
         except Exception as exc:
-            answer = (seq, False, str(exc) if isinstance(exc, SidlError) else f"model call {method!r} failed "
-                      f"({type(exc).__name__}: {exc})")
-        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+            answer = _pack({"seq": seq, "ok": False, "error": str(exc) if isinstance(exc, SidlError)
+                            else f"model call {method!r} failed ({type(exc).__name__}: {exc})"})
+        conn.send_bytes(answer)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -281,3 +281,30 @@ def test_clients_are_told_when_the_worker_ends_and_when_another_takes_over(worke
         client.close()
         controller.close()
         receiver.stop()
+
+
+def test_the_socket_carries_json_and_raw_arrays_never_pickles() -> None:
+    import ast
+    from pathlib import Path
+
+    from sidl.bridge.live.model_worker import _pack, _unpack
+
+    grid = np.arange(12, dtype=np.float32).reshape(3, 4)
+    header, array = _unpack(_pack({"seq": 7, "method": "decode"}, grid))
+    assert header == {"seq": 7, "method": "decode"} and array is not None
+    np.testing.assert_array_equal(array, grid)
+    crafted = _pack({"seq": 1}).replace(b'{"seq": 1}', b'{"seq": 1, "array": {"dtype": "object", "shape": [1]}}')
+    crafted = len(crafted[4:]).to_bytes(4, "little") + crafted[4:]
+    with pytest.raises(ModelError, match="dtype 'object'"):
+        _unpack(crafted)
+    bridge = Path(__file__).resolve().parents[2] / "bridge"
+    def imported(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Import):
+            return [n.name.split(".")[0] for n in node.names]
+        if isinstance(node, ast.ImportFrom):
+            return [(node.module or "").split(".")[0]]
+        return []
+
+    importers = [str(f) for f in bridge.rglob("*.py") for node in ast.walk(ast.parse(f.read_text()))
+                 if {"pickle", "cloudpickle", "dill"} & set(imported(node))]
+    assert importers == []  # the runtime loads ONNX and plain data only
